@@ -1,0 +1,88 @@
+/**
+ * Runs `ponder start` (indexer + API) or `ponder serve` (API replica) as a child process in its
+ * own process group, so stopping it stops everything it spawned.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const ponderBin = fileURLToPath(new URL("../node_modules/ponder/dist/esm/bin/ponder.js", import.meta.url));
+
+export interface PonderOptions {
+  command: "start" | "serve";
+  port: number;
+  /** DATABASE_SCHEMA: required by `ponder start` and `ponder serve`. */
+  schema: string;
+  env?: Record<string, string | undefined>;
+  logLevel?: "error" | "warn" | "info" | "debug";
+  /** Where ponder's output goes: inherited (the terminal) or collected for tests. */
+  stdio?: "inherit" | "pipe";
+}
+
+export interface PonderHandle {
+  url: string;
+  process: ChildProcess;
+  /** Everything ponder printed, when stdio is "pipe". */
+  output(): string;
+  waitReady(timeoutMs?: number): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export class PonderExitedError extends Error {
+  constructor(code: number | null, output: string) {
+    const tail = output.trim().split("\n").slice(-15).join("\n");
+    super(`ponder exited with code ${code} before it was ready${tail ? `:\n${tail}` : ""}`);
+    this.name = "PonderExitedError";
+  }
+}
+
+export function spawnPonder(opts: PonderOptions): PonderHandle {
+  const args = [ponderBin, "--log-level", opts.logLevel ?? "warn", opts.command, "--schema", opts.schema, "--port", String(opts.port), "--hostname", "127.0.0.1"];
+  const child = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    env: { ...process.env, PONDER_TELEMETRY_DISABLED: "true", DATABASE_SCHEMA: opts.schema, ...opts.env },
+    stdio: ["ignore", opts.stdio ?? "pipe", opts.stdio ?? "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${opts.port}`;
+
+  const waitReady = async (timeoutMs = 300_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new PonderExitedError(child.exitCode, output);
+      try {
+        const res = await fetch(`${url}/ready`);
+        if (res.status === 200) return;
+      } catch {}
+      if (Date.now() > deadline) throw new Error(`ponder at ${url} not ready after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    try { process.kill(-child.pid!, signal); } catch {}
+    const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch {} }, 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return { url, process: child, output: () => output, waitReady, stop };
+}
+
+/** The latest block ponder has indexed per chain, from its /status endpoint (null if not yet known). */
+export async function indexedBlock(url: string): Promise<number | null> {
+  try {
+    const res = await fetch(`${url}/status`);
+    if (!res.ok) return null;
+    const status = (await res.json()) as Record<string, { block?: { number?: number } | null }>;
+    const blocks = Object.values(status).map((s) => s.block?.number).filter((n): n is number => typeof n === "number");
+    return blocks.length ? Math.min(...blocks) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * npm start: the whole thing on one port.
+ *  - without RPC_URL: a local devnet (anvil), the contracts deployed, the small scenario simulated,
+ *    indexed into PGlite (or DATABASE_URL), API + explorer served, live activity kept going;
+ *  - with RPC_URL (+ DEPLOYMENT_FILE): index that chain; no devnet, no simulator.
+ * Ctrl-C stops everything it started.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import pg from "pg";
+import { createPublicClient, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ANVIL_KEYS, freePort, startAnvil } from "../chain/anvil.js";
+import { deployProtocol } from "../chain/deploy.js";
+import { readDeployment, type Deployment } from "../chain/deployment.js";
+import { checkChainIds, checkPortFree, checkPostgres, rpcChainId, StartupError } from "../runtime/preflight.js";
+import { indexedBlock, projectRoot, spawnPonder } from "../runtime/ponder.js";
+
+const env = process.env;
+const cleanups: (() => Promise<void>)[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  }
+  process.exit(code);
+}
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(sig, () => {
+    if (!stopping) console.log(`\nstopping (${sig})…`);
+    void shutdown(0);
+  });
+}
+
+function log(line: string) {
+  console.log(`[start] ${line}`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist" || entry.name === "e2e") continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildExplorerIfStale() {
+  const uiDir = join(projectRoot, "explorer-ui");
+  if (!existsSync(uiDir)) return;
+  const built = join(uiDir, "dist", "index.html");
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(uiDir)) return;
+  log("building the explorer…");
+  const res = spawnSync("npm", ["run", "-s", "build:ui"], { cwd: projectRoot, stdio: "inherit" });
+  if (res.status !== 0) throw new StartupError("building the explorer failed (npm run build:ui); see the errors above");
+}
+
+async function startDevnet(): Promise<{ rpcUrl: string; deployment: Deployment; deploymentFile: string }> {
+  const anvilPort = await checkPortFree(8545).then(() => 8545, freePort);
+  log(`starting a local devnet (anvil) on port ${anvilPort}…`);
+  const anvil = await startAnvil({ port: anvilPort, args: ["--chain-id", "31337"] });
+  cleanups.push(() => anvil.stop());
+  const transport = http(anvil.rpcUrl);
+  const client = createPublicClient({ transport });
+  const wallet = createWalletClient({ account: privateKeyToAccount(ANVIL_KEYS[0]), transport });
+  const deployment = await deployProtocol(wallet, client);
+  const deploymentFile = join(projectRoot, ".devnet", "deployment.json");
+  mkdirSync(join(projectRoot, ".devnet"), { recursive: true });
+  writeFileSync(deploymentFile, JSON.stringify(deployment, null, 2) + "\n");
+  log(`deployed the protocol; wrote ${deploymentFile}`);
+
+  const { simulate } = await import("../sim/index.js");
+  const scale = (env.SCALE ?? "small") as "tiny" | "small" | "medium" | "large";
+  const seed = Number(env.SEED ?? 1);
+  log(`simulating the ${scale} scenario (seed ${seed})…`);
+  let last = 0;
+  const manifest = await simulate({
+    rpcUrl: anvil.rpcUrl, deployment, scale, seed,
+    manifestPath: join(projectRoot, ".devnet", "manifest.json"),
+    onProgress: (p) => {
+      if (Date.now() - last < 2000 && p.done !== p.total) return;
+      last = Date.now();
+      log(`  ${p.phase}: ${p.done}/${p.total}`);
+    },
+  });
+  log(`simulated ${manifest.inferences} inferences with ${manifest.attributions} attributions`);
+  return { rpcUrl: anvil.rpcUrl, deployment, deploymentFile };
+}
+
+async function resetDatabase(schema: string, pgliteDir: string) {
+  if (env.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    await client.query(`drop schema if exists "${schema.replace(/"/g, '""')}" cascade`);
+    await client.end();
+  } else {
+    rmSync(pgliteDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const port = Number(env.PORT ?? 42069);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new StartupError(`PORT must be a port number, not "${env.PORT}"`);
+  await checkPortFree(port);
+  if (env.DATABASE_URL) await checkPostgres(env.DATABASE_URL);
+
+  const devnet = !env.RPC_URL;
+  let rpcUrl: string, deployment: Deployment, deploymentFile: string;
+  const pgliteDir = env.PGLITE_DIR ?? join(projectRoot, ".ponder", devnet ? "devnet" : "pglite");
+  let schema = env.DATABASE_SCHEMA ?? (devnet ? "openledger_devnet" : "openledger");
+
+  if (devnet) {
+    ({ rpcUrl, deployment, deploymentFile } = await startDevnet());
+    // A devnet is new every start: the previous index describes another chain.
+    await resetDatabase(schema, pgliteDir);
+  } else {
+    rpcUrl = env.RPC_URL!;
+    deploymentFile = env.DEPLOYMENT_FILE ?? join(projectRoot, ".devnet", "deployment.json");
+    const parsed = readDeployment(deploymentFile);
+    if (!parsed.ok) throw new StartupError(parsed.error);
+    deployment = parsed.deployment;
+    const chainId = await rpcChainId(rpcUrl);
+    checkChainIds({ rpcUrl, rpcChainId: chainId, configuredChainId: env.CHAIN_ID ? Number(env.CHAIN_ID) : undefined, deployment, deploymentFile });
+  }
+
+  buildExplorerIfStale();
+
+  log(`indexing chain ${deployment.chainId} from ${rpcUrl} into ${env.DATABASE_URL ? "PostgreSQL" : `PGlite (${pgliteDir})`}, schema "${schema}"…`);
+  const ponder = spawnPonder({
+    command: "start", port, schema, stdio: "inherit", logLevel: (env.LOG_LEVEL as "warn") ?? "warn",
+    env: { RPC_URL: rpcUrl, CHAIN_ID: String(deployment.chainId), DEPLOYMENT_FILE: deploymentFile, PGLITE_DIR: pgliteDir },
+  });
+  cleanups.push(() => ponder.stop());
+  ponder.process.once("exit", (code) => {
+    if (!stopping) {
+      console.error(`[start] the indexer stopped unexpectedly (exit code ${code}); see its output above`);
+      void shutdown(code ?? 1);
+    }
+  });
+
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  const progress = setInterval(async () => {
+    const [indexed, head] = await Promise.all([indexedBlock(ponder.url), client.getBlockNumber().catch(() => null)]);
+    if (indexed !== null && head !== null) log(`indexing… block ${indexed} of ${head} (${Math.floor((indexed / Number(head)) * 100)} %)`);
+    else log("indexing… (starting)");
+  }, 3000);
+  try {
+    await ponder.waitReady(24 * 3600_000);
+  } finally {
+    clearInterval(progress);
+  }
+
+  if (devnet) {
+    const { startLiveActivity } = await import("../sim/index.js");
+    const live = await startLiveActivity({ rpcUrl, deployment, seed: Number(env.SEED ?? 1) + 1, perMinute: Number(env.LIVE_PER_MINUTE ?? 6) });
+    cleanups.splice(1, 0, () => live.stop()); // stop the activity before the chain under it
+  }
+
+  const base = ponder.url;
+  console.log(`
+  OpenLedger explorer is ready.
+
+    Explorer   ${base}/
+    GraphQL    ${base}/graphql
+
+  Try first:
+    - the lineage graph of a model:  ${base}/model/1
+    - what the auditors found:       ${base}/audit
+    - paste any address, id, output hash or transaction hash into the search box
+  ${devnet ? `Live activity keeps coming from the devnet at ${rpcUrl}.\n  ` : ""}Press Ctrl-C to stop everything.
+`);
+}
+
+main().catch(async (err) => {
+  console.error(`error: ${err instanceof StartupError ? err.message : err instanceof Error ? err.message : String(err)}`);
+  await shutdown(1);
+});
