@@ -1,0 +1,34 @@
+import { describe, expect, test } from "vitest";
+import { fitBounds, MAX_SCALE, pan, screenToWorld, visibleWorld, worldToScreen, zoomAt } from "./viewport";
+
+describe("viewport", () => {
+  test("fit puts the whole graph on screen, centred", () => {
+    const v = fitBounds({ minX: 0, minY: -500, maxX: 1000, maxY: 500 }, 800, 600, 0);
+    expect(v.scale).toBeCloseTo(0.6);
+    const tl = worldToScreen(v, 0, -500);
+    const br = worldToScreen(v, 1000, 500);
+    expect(tl.y).toBeCloseTo(0);
+    expect(br.y).toBeCloseTo(600);
+    expect((tl.x + br.x) / 2).toBeCloseTo(400);
+  });
+
+  test("fit never zooms a tiny graph in past the cap", () => {
+    expect(fitBounds({ minX: 0, minY: 0, maxX: 10, maxY: 10 }, 800, 600).scale).toBe(1.25);
+  });
+
+  test("zooming keeps the point under the cursor fixed", () => {
+    const v = { scale: 1, tx: 10, ty: 20 };
+    const before = screenToWorld(v, 300, 200);
+    const z = zoomAt(v, 300, 200, 2.5);
+    const after = screenToWorld(z, 300, 200);
+    expect(after.x).toBeCloseTo(before.x);
+    expect(after.y).toBeCloseTo(before.y);
+    expect(z.scale).toBe(2.5);
+    expect(zoomAt(v, 0, 0, 1e9).scale).toBe(MAX_SCALE);
+  });
+
+  test("pan moves by screen pixels and the visible rect follows", () => {
+    const v = pan({ scale: 2, tx: 0, ty: 0 }, 100, 50);
+    expect(visibleWorld(v, 200, 100)).toEqual({ minX: -50, minY: -25, maxX: 50, maxY: 25 });
+  });
+});

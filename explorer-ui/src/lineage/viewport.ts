@@ -1,0 +1,59 @@
+/** Pan/zoom maths for the canvas: screen = world * scale + (tx, ty). Pure. */
+
+export interface Viewport {
+  scale: number;
+  tx: number;
+  ty: number;
+}
+
+export const MIN_SCALE = 0.002;
+export const MAX_SCALE = 8;
+
+export interface Rect {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+export function clampScale(s: number): number {
+  return Math.min(MAX_SCALE, Math.max(MIN_SCALE, s));
+}
+
+/** Fits world bounds into a width×height screen with padding, never zooming in past `maxFit`. */
+export function fitBounds(b: Rect, width: number, height: number, padding = 24, maxFit = 1.25): Viewport {
+  const w = Math.max(1, b.maxX - b.minX);
+  const h = Math.max(1, b.maxY - b.minY);
+  const scale = clampScale(Math.min((width - 2 * padding) / w, (height - 2 * padding) / h, maxFit));
+  return {
+    scale,
+    tx: (width - w * scale) / 2 - b.minX * scale,
+    ty: (height - h * scale) / 2 - b.minY * scale,
+  };
+}
+
+/** Zooms by `factor` keeping the world point under screen (sx, sy) fixed. */
+export function zoomAt(v: Viewport, sx: number, sy: number, factor: number): Viewport {
+  const scale = clampScale(v.scale * factor);
+  const k = scale / v.scale;
+  return { scale, tx: sx - (sx - v.tx) * k, ty: sy - (sy - v.ty) * k };
+}
+
+export function pan(v: Viewport, dx: number, dy: number): Viewport {
+  return { ...v, tx: v.tx + dx, ty: v.ty + dy };
+}
+
+export function screenToWorld(v: Viewport, sx: number, sy: number): { x: number; y: number } {
+  return { x: (sx - v.tx) / v.scale, y: (sy - v.ty) / v.scale };
+}
+
+export function worldToScreen(v: Viewport, x: number, y: number): { x: number; y: number } {
+  return { x: x * v.scale + v.tx, y: y * v.scale + v.ty };
+}
+
+/** The world rectangle visible on a width×height screen. */
+export function visibleWorld(v: Viewport, width: number, height: number): Rect {
+  const a = screenToWorld(v, 0, 0);
+  const b = screenToWorld(v, width, height);
+  return { minX: a.x, minY: a.y, maxX: b.x, maxY: b.y };
+}
