@@ -1,0 +1,244 @@
+/**
+ * The one /graphql schema: Ponder's generated schema stitched with ours, and the request pipeline
+ * (parse with a token cap, validate with depth/alias limits, execute) in front of it. The design
+ * and why is at the top of api/graphql/index.ts.
+ */
+import {
+  GraphQLError,
+  GraphQLScalarType,
+  Kind,
+  buildClientSchema,
+  execute,
+  getIntrospectionQuery,
+  getOperationAST,
+  isScalarType,
+  lexicographicSortSchema,
+  parse,
+  print,
+  printSchema,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type FragmentDefinitionNode,
+} from "graphql/index.js";
+import { stitchSchemas } from "@graphql-tools/stitch";
+import { FilterRootFields, RenameTypes } from "@graphql-tools/wrap";
+import type { SubschemaConfig } from "@graphql-tools/delegate";
+import { LIMITS, maxAliasesRule, maxDepthRule, type Limits } from "./limits.js";
+
+/** Executes a GraphQL request against Ponder's own middleware, in process (no network). */
+export type PonderExecutor = (request: { query: string; variables?: Record<string, unknown>; operationName?: string }) => Promise<ExecutionResult>;
+
+/** Type names both schemas define on purpose; ours is a compatible superset and wins. */
+const SHARED_TYPES = new Set(["BigInt", "PageInfo", "JSON", "Query", "Boolean", "String", "Int", "Float", "ID"]);
+
+export interface Gateway {
+  /** What /graphql serves (stitched). */
+  schema: GraphQLSchema;
+  /** Our own executable schema: queries touching only our root fields run here directly. */
+  ours: GraphQLSchema;
+  /** printSchema of the served schema, sorted, for schema.graphql and the drift test. */
+  printed(): string;
+  run(request: GraphqlRequest, contextValue: object): Promise<GraphqlResponse>;
+}
+
+export interface GraphqlRequest {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+export interface GraphqlResponse {
+  /** 200 for anything that reached execution (errors in the body), 400 for unparseable/invalid requests. */
+  status: 200 | 400;
+  body: { data?: unknown; errors?: GraphQLFormattedError[] };
+}
+
+/** Introspects Ponder's schema through its executor and makes it delegable. */
+export async function introspectPonder(executor: PonderExecutor): Promise<GraphQLSchema> {
+  const result = await executor({ query: getIntrospectionQuery() });
+  if (result.errors?.length || !result.data) {
+    throw new Error(`introspecting Ponder's GraphQL schema failed: ${result.errors?.map((e) => e.message).join("; ") ?? "no data"}`);
+  }
+  const schema = buildClientSchema(result.data as unknown as IntrospectionQuery);
+  // A client schema's scalars pass values through unchanged; arguments we delegate may be bigint
+  // (parsed by our BigInt scalar), which JSON cannot carry: send them as decimal strings.
+  const bigint = schema.getType("BigInt");
+  if (bigint && isScalarType(bigint)) {
+    (bigint as GraphQLScalarType).serialize = (v: unknown) => (typeof v === "bigint" ? v.toString() : v);
+  }
+  return schema;
+}
+
+export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: GraphQLSchema; executor: PonderExecutor }; limits?: Limits }): Gateway {
+  const limits = args.limits ?? LIMITS;
+  const ours = args.ours;
+  const ourRootFields = new Set(Object.keys(ours.getQueryType()?.getFields() ?? {}));
+  const ourTypes = new Set(Object.keys(ours.getTypeMap()));
+
+  const subschemas: SubschemaConfig[] = [];
+  if (args.ponder) {
+    const exec = args.ponder.executor;
+    const clashing = Object.keys(args.ponder.schema.getTypeMap()).filter((n) => !n.startsWith("__") && ourTypes.has(n) && !SHARED_TYPES.has(n));
+    subschemas.push({
+      schema: args.ponder.schema,
+      executor: (async (req: { document: DocumentNode; variables?: unknown; operationName?: string }) => exec({ query: print(req.document), variables: req.variables as Record<string, unknown> | undefined, operationName: req.operationName })) as SubschemaConfig["executor"],
+      transforms: [
+        // Our root fields win on a name collision (account, inference, model, datanet, ...).
+        new FilterRootFields((_op, fieldName) => !ourRootFields.has(fieldName)),
+        // A Ponder table type named like one of ours keeps working under "<name>Row".
+        new RenameTypes((name) => (clashing.includes(name) ? `${name}Row` : name)),
+      ],
+    });
+  }
+  subschemas.push({ schema: ours });
+  const ourSubschema = subschemas[subschemas.length - 1];
+
+  const stitched = args.ponder
+    ? stitchSchemas({
+        subschemas,
+        mergeTypes: false,
+        onTypeConflict: (left: GraphQLNamedType, right: GraphQLNamedType, info) => (info?.left.subschema === ourSubschema ? left : info?.right.subschema === ourSubschema ? right : right),
+      })
+    : ours;
+
+  const rules = [...specifiedRules, maxDepthRule(limits.maxDepth, limits.maxIntrospectionDepth), maxAliasesRule(limits.maxAliases)];
+  const cache = new Map<string, { document: DocumentNode; oursOnly: boolean } | { errors: GraphQLError[] }>();
+
+  const prepare = (query: string) => {
+    const hit = cache.get(query);
+    if (hit) {
+      cache.delete(query);
+      cache.set(query, hit); // LRU: most recent last
+      return hit;
+    }
+    let entry: { document: DocumentNode; oursOnly: boolean } | { errors: GraphQLError[] };
+    try {
+      const document = parse(query, { maxTokens: limits.maxTokens, noLocation: false });
+      const errors = validate(stitched, document, rules);
+      entry = errors.length ? { errors: [...errors] } : { document, oursOnly: stitched === ours || touchesOnly(document, ourRootFields) };
+    } catch (e) {
+      const err = e instanceof GraphQLError ? e : new GraphQLError("could not parse the query");
+      if (/tokens/.test(err.message)) {
+        entry = { errors: [new GraphQLError(`query has more than ${limits.maxTokens} tokens; split it into several queries`, { extensions: { code: "QUERY_LIMIT_EXCEEDED", limit: "maxTokens" } })] };
+      } else {
+        entry = { errors: [new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { code: "GRAPHQL_PARSE_FAILED" } })] };
+      }
+    }
+    cache.set(query, entry);
+    if (cache.size > limits.documentCacheSize) cache.delete(cache.keys().next().value as string);
+    return entry;
+  };
+
+  return {
+    schema: stitched,
+    ours,
+    printed: () => printSchema(lexicographicSortSchema(stitched)),
+    async run(request, contextValue) {
+      const { query, variables, operationName } = request;
+      if (typeof query !== "string" || query.trim() === "") return badRequest("the request has no query: send {\"query\": \"...\"}");
+      if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return badRequest("variables must be a JSON object");
+      if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return badRequest("operationName must be a string");
+      const prepared = prepare(query);
+      if ("errors" in prepared) {
+        const code = prepared.errors[0]?.extensions?.code;
+        return { status: 400, body: { errors: prepared.errors.map((e) => formatError(e, code ? undefined : "GRAPHQL_VALIDATION_FAILED")) } };
+      }
+      const op = getOperationAST(prepared.document, (operationName as string | undefined) ?? undefined);
+      if (!op) return badRequest(operationName ? `no operation named ${JSON.stringify(operationName)} in the query` : "the query has several operations: pass operationName");
+      if (op.operation !== "query") return badRequest(`${op.operation} operations are not supported: this API is read-only`);
+      const result = await execute({
+        schema: prepared.oursOnly ? ours : stitched,
+        document: prepared.document,
+        variableValues: (variables as Record<string, unknown> | null | undefined) ?? undefined,
+        operationName: (operationName as string | null | undefined) ?? undefined,
+        contextValue,
+      });
+      const body: GraphqlResponse["body"] = {};
+      if (result.errors?.length) body.errors = result.errors.map((e) => formatError(e));
+      if (result.data !== undefined) body.data = result.data;
+      // Variable coercion failures never reach a resolver: they are the client's fault.
+      const status = result.data === undefined && result.errors?.length ? 400 : 200;
+      return { status, body };
+    },
+  };
+}
+
+function badRequest(message: string): GraphqlResponse {
+  return { status: 400, body: { errors: [{ message, extensions: { code: "BAD_REQUEST" } }] } };
+}
+
+/** Extension keys a client may see; anything else (stack traces, SQL, internals) is dropped. */
+const PUBLIC_EXTENSIONS = new Set(["code", "limit", "argument"]);
+
+/** The innermost cause of an error that may have been wrapped by stitching/delegation. */
+function rootCause(error: GraphQLError): { error: GraphQLError; cause?: Error } {
+  let current: GraphQLError = error;
+  for (let i = 0; i < 10; i++) {
+    const next = current.originalError;
+    if (!next) return { error: current };
+    if (!(next instanceof GraphQLError)) return { error: current, cause: next };
+    current = next;
+  }
+  return { error: current };
+}
+
+/**
+ * One error shape for everything: message, locations, path and extensions.code; never a stack.
+ * Errors without a code that did not come from our resolvers (a bug, a database failure) are
+ * reported as INTERNAL_SERVER_ERROR with a generic message, and logged.
+ */
+export function formatError(error: GraphQLError, defaultCode?: string): GraphQLFormattedError {
+  const { error: inner, cause } = rootCause(error);
+  let message = inner.message;
+  const code = (inner.extensions?.code ?? error.extensions?.code) as string | undefined;
+  const extensions: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries({ ...(inner.extensions ?? {}), ...(error.extensions ?? {}) })) {
+    if (PUBLIC_EXTENSIONS.has(k)) extensions[k] = v;
+  }
+  if (!code) {
+    if (isCoercionMessage(message)) extensions.code = "BAD_USER_INPUT";
+    else if (cause || error.path) {
+      console.error(`[api] query failed at ${error.path?.join(".") ?? "?"}: ${cause?.stack ?? message}`);
+      message = "internal error: the query could not be completed; try again, and report it if it persists";
+      extensions.code = "INTERNAL_SERVER_ERROR";
+    } else extensions.code = defaultCode ?? "GRAPHQL_VALIDATION_FAILED";
+  }
+  const out: GraphQLFormattedError = { message, extensions };
+  if (error.locations) (out as { locations?: unknown }).locations = error.locations;
+  if (error.path) (out as { path?: unknown }).path = error.path;
+  return out;
+}
+
+/** Messages graphql-js produces when a client's variable or literal does not fit its type. */
+function isCoercionMessage(message: string): boolean {
+  return /^(Variable "\$|Invalid value|Expected value of type|Expected type|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|Enum "|Value "|Invalid limit|Invalid ).*/.test(message);
+}
+
+/**
+ * True when every root field the operation selects (through fragments too) is one of ours, so it
+ * can skip the stitched gateway and run on our schema directly. Introspection (__schema/__type)
+ * must see the whole schema, so it never takes the short path.
+ */
+export function touchesOnly(document: DocumentNode, ourRootFields: Set<string>): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const seen = new Set<string>();
+  const check = (set: SelectionSetNode): boolean =>
+    set.selections.every((sel) => {
+      if (sel.kind === Kind.FIELD) return sel.name.value === "__typename" || ourRootFields.has(sel.name.value);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return check(sel.selectionSet);
+      if (seen.has(sel.name.value)) return true;
+      seen.add(sel.name.value);
+      const frag = fragments.get(sel.name.value);
+      return frag ? check(frag.selectionSet) : false;
+    });
+  return document.definitions.every((def) => def.kind !== Kind.OPERATION_DEFINITION || check((def as OperationDefinitionNode).selectionSet));
+}

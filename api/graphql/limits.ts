@@ -1,0 +1,137 @@
+/**
+ * Operation limits of the public /graphql endpoint, applied before anything executes (see
+ * api/LIMITS.md). Token counting is graphql-js's own parser option; depth and aliases are
+ * validation rules here. No I/O.
+ */
+import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql/index.js";
+
+export const LIMITS = {
+  /** Lexical tokens per document (Ponder's default 1000; an explorer page query uses < 400). */
+  maxTokens: 1000,
+  /** Field nesting depth (Ponder's default 100). */
+  maxDepth: 10,
+  /** Nesting depth inside introspection (__schema / __type): GraphiQL's introspection query needs 13. */
+  maxIntrospectionDepth: 16,
+  /** Aliased fields per operation (Ponder's default 30). */
+  maxAliases: 15,
+  /** Rows per page for every list argument `limit` (Ponder's own plural fields cap at 1000 too). */
+  maxPageSize: 1000,
+  defaultPageSize: 50,
+  /** Request body in bytes for POST /graphql, query string length for GET. */
+  maxBodyBytes: 64 * 1024,
+  /** modelLineage: hops from the model, rows kept per hop before folding, nodes in the answer. */
+  maxLineageDepth: 4,
+  defaultLineageDepth: 3,
+  maxLineageLimit: 50,
+  defaultLineageLimit: 10,
+  maxLineageNodes: 500,
+  /** search: results per query. */
+  maxSearchResults: 50,
+  defaultSearchResults: 10,
+  /** Cached parsed+validated documents (by query text). */
+  documentCacheSize: 500,
+} as const;
+
+export type Limits = typeof LIMITS;
+
+function limitError(message: string, limit: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "QUERY_LIMIT_EXCEEDED", limit } });
+}
+
+/**
+ * Longest field path in the operation, following fragment spreads. Paths that enter introspection
+ * (__schema, __type) are held to their own limit. Fragment depths are memoised, so a document of
+ * fragments spreading each other many times costs linear time (cycles are a separate rule).
+ */
+export function maxDepthRule(maxDepth: number, maxIntrospectionDepth: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of context.getDocument().definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    }
+    type Depths = { plain: number; intro: number };
+    const memo = new Map<string, Depths>();
+    const visiting = new Set<string>();
+    const depths = (set: SelectionSetNode | undefined, intro: boolean): Depths => {
+      const out: Depths = { plain: 0, intro: 0 };
+      if (!set) return out;
+      for (const sel of set.selections) {
+        let d: Depths;
+        if (sel.kind === Kind.FIELD) {
+          const enters = intro || sel.name.value.startsWith("__");
+          const inner = depths(sel.selectionSet, enters);
+          d = enters ? { plain: 0, intro: 1 + Math.max(inner.intro, inner.plain) } : { plain: 1 + inner.plain, intro: inner.intro > 0 ? 1 + inner.intro : 0 };
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          d = depths(sel.selectionSet, intro);
+        } else {
+          const key = `${sel.name.value}:${intro}`;
+          const frag = fragments.get(sel.name.value);
+          if (!frag || visiting.has(key)) continue;
+          let m = memo.get(key);
+          if (!m) {
+            visiting.add(key);
+            m = depths(frag.selectionSet, intro);
+            visiting.delete(key);
+            memo.set(key, m);
+          }
+          d = m;
+        }
+        out.plain = Math.max(out.plain, d.plain);
+        out.intro = Math.max(out.intro, d.intro);
+      }
+      return out;
+    };
+    return {
+      OperationDefinition(node) {
+        const d = depths(node.selectionSet, false);
+        if (d.plain > maxDepth) {
+          context.reportError(limitError(`query depth ${d.plain} exceeds the limit of ${maxDepth}; split it into several queries`, "maxDepth"));
+        } else if (d.intro > maxIntrospectionDepth) {
+          context.reportError(limitError(`introspection depth ${d.intro} exceeds the limit of ${maxIntrospectionDepth}`, "maxDepth"));
+        }
+      },
+    };
+  };
+}
+
+/** Counts aliased fields across the operation and the fragments it uses (each use counts). */
+export function maxAliasesRule(maxAliases: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of context.getDocument().definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    }
+    const memo = new Map<string, number>();
+    const visiting = new Set<string>();
+    const count = (set: SelectionSetNode | undefined): number => {
+      if (!set) return 0;
+      let n = 0;
+      for (const sel of set.selections) {
+        if (sel.kind === Kind.FIELD) n += (sel.alias ? 1 : 0) + count(sel.selectionSet);
+        else if (sel.kind === Kind.INLINE_FRAGMENT) n += count(sel.selectionSet);
+        else {
+          const name = sel.name.value;
+          const frag = fragments.get(name);
+          if (!frag || visiting.has(name)) continue;
+          let m = memo.get(name);
+          if (m === undefined) {
+            visiting.add(name);
+            m = count(frag.selectionSet);
+            visiting.delete(name);
+            memo.set(name, m);
+          }
+          n += m;
+        }
+        if (n > maxAliases) return n; // already over: no need to count the rest
+      }
+      return n;
+    };
+    return {
+      OperationDefinition(node) {
+        if (count(node.selectionSet) > maxAliases) {
+          context.reportError(limitError(`query uses more than ${maxAliases} aliases; split it into several queries`, "maxAliases"));
+        }
+      },
+    };
+  };
+}
