@@ -1,0 +1,163 @@
+/** DatanetRegistry events: datanets, allow-lists, contributions and their status history. */
+import { ponder } from "ponder:registry";
+import { acceptedContribution, contribution, contributionStatusChange, datanet, datanetAllowlist } from "ponder:schema";
+import { Status } from "../core/roles.js";
+import { bumpAccount, bumpNetwork, lower, moveDatanetStatus, type Db } from "./aggregates.js";
+
+ponder.on("DatanetRegistry:DatanetCreated", async ({ event, context }) => {
+  const { datanetId, owner, name, metadataURI, ownerShareBps, permissioned } = event.args;
+  const inserted = await context.db
+    .insert(datanet)
+    .values({
+      id: datanetId,
+      owner: lower(owner),
+      name,
+      metadataURI,
+      ownerShareBps,
+      permissioned,
+      contributionCount: 0, pendingCount: 0, acceptedCount: 0, rejectedCount: 0, revokedCount: 0,
+      trainingRunCount: 0, attributionCount: 0,
+      weightPpmTotal: 0n, totalPaid: 0n, ownerCutTotal: 0n, contributorCutTotal: 0n,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+      transactionHash: event.transaction.hash,
+    })
+    .onConflictDoNothing();
+  if (inserted === null) return; // a second DatanetCreated for one id: the first one stands
+  await bumpAccount(context.db, owner, { datanetCount: 1 }, event.block.number);
+  await bumpNetwork(context.db, { datanetCount: 1 }, event.block.number);
+});
+
+ponder.on("DatanetRegistry:ContributorAllowlistUpdated", async ({ event, context }) => {
+  const { datanetId, account, allowed } = event.args;
+  const values = { allowed, blockNumber: event.block.number, transactionHash: event.transaction.hash };
+  await context.db
+    .insert(datanetAllowlist)
+    .values({ datanetId, account: lower(account), ...values })
+    .onConflictDoUpdate(values);
+});
+
+ponder.on("DatanetRegistry:ContributionSubmitted", async ({ event, context }) => {
+  const { contributionId, datanetId, contributor, contentHash, uri, size } = event.args;
+  const datanetKnown = (await context.db.find(datanet, { id: datanetId })) !== null;
+  const inserted = await context.db
+    .insert(contribution)
+    .values({
+      id: contributionId,
+      datanetId,
+      contributor: lower(contributor),
+      contentHash,
+      uri,
+      size,
+      status: Status.Pending,
+      acceptedAt: null,
+      revokedAt: null,
+      datanetKnown,
+      inferenceCount: 0,
+      weightPpmTotal: 0n,
+      earned: 0n,
+      ownerCut: 0n,
+      contributorCut: 0n,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+      transactionHash: event.transaction.hash,
+      at: event.id,
+    })
+    .onConflictDoNothing();
+  await recordStatusChange(context.db, event, {
+    contributionId,
+    datanetId,
+    status: Status.Pending,
+    previousStatus: null,
+    reason: null,
+    by: contributor,
+    contributionKnown: inserted !== null,
+  });
+  if (inserted === null) return;
+  await moveDatanetStatus(context.db, datanetId, null, Status.Pending);
+  await bumpAccount(context.db, contributor, { contributionCount: 1 }, event.block.number);
+  await bumpNetwork(context.db, { contributionCount: 1 }, event.block.number);
+});
+
+ponder.on("DatanetRegistry:ContributionReviewed", async ({ event, context }) => {
+  const { contributionId, datanetId, reviewer, status, reason } = event.args;
+  await changeStatus(context.db, event, { contributionId, datanetId, status, reason, by: reviewer });
+});
+
+ponder.on("DatanetRegistry:ContributionRevoked", async ({ event, context }) => {
+  const { contributionId, datanetId, contributor } = event.args;
+  await changeStatus(context.db, event, { contributionId, datanetId, status: Status.Revoked, reason: null, by: contributor });
+});
+
+interface EventAt {
+  id: string;
+  log: { logIndex: number };
+  block: { number: bigint; timestamp: bigint };
+  transaction: { hash: `0x${string}` };
+}
+
+/**
+ * Applies a review or revocation: the contribution's status and accept/revoke checkpoints, its
+ * datanet's status counters, the accepted set used by training checks, and the history row.
+ * An event about a contribution the indexer never saw is recorded (contributionKnown false) only.
+ */
+async function changeStatus(
+  db: Db,
+  event: EventAt,
+  c: { contributionId: bigint; datanetId: bigint; status: number; reason: string | null; by: string },
+): Promise<void> {
+  const row = await db.find(contribution, { id: c.contributionId });
+  await recordStatusChange(db, event, { ...c, previousStatus: row?.status ?? null, contributionKnown: row !== null });
+  if (row === null) return;
+  const previous = row.status;
+  const datanetId = row.datanetId;
+  await db.update(contribution, { id: c.contributionId }).set({
+    status: c.status,
+    ...(c.status === Status.Accepted ? { acceptedAt: event.id } : {}),
+    ...(c.status === Status.Revoked ? { revokedAt: event.id } : {}),
+  });
+  await moveDatanetStatus(db, datanetId, previous, c.status);
+  if (c.status === Status.Accepted && previous !== Status.Accepted) {
+    await db
+      .insert(acceptedContribution)
+      .values({ datanetId, contributionId: c.contributionId, active: true, acceptedAt: event.id, revokedAt: null })
+      .onConflictDoUpdate({ active: true, acceptedAt: event.id, revokedAt: null });
+  } else if (previous === Status.Accepted && c.status !== Status.Accepted) {
+    const key = { datanetId, contributionId: c.contributionId };
+    if ((await db.find(acceptedContribution, key)) !== null) {
+      await db.update(acceptedContribution, key).set({ active: false, revokedAt: event.id });
+    }
+  }
+}
+
+async function recordStatusChange(
+  db: Db,
+  event: EventAt,
+  c: {
+    contributionId: bigint;
+    datanetId: bigint;
+    status: number;
+    previousStatus: number | null;
+    reason: string | null;
+    by: string;
+    contributionKnown: boolean;
+  },
+): Promise<void> {
+  await db
+    .insert(contributionStatusChange)
+    .values({
+      id: event.id,
+      contributionId: c.contributionId,
+      datanetId: c.datanetId,
+      status: c.status,
+      previousStatus: c.previousStatus,
+      reason: c.reason,
+      by: lower(c.by),
+      contributionKnown: c.contributionKnown,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+      transactionHash: event.transaction.hash,
+      logIndex: event.log.logIndex,
+    })
+    .onConflictDoNothing();
+}

@@ -1,0 +1,101 @@
+/** ModelRegistry events: models (adapters with their parent) and training runs, verified on the spot. */
+import { ponder } from "ponder:registry";
+import { acceptedContribution, datanet, model, trainingRun, trainingRunDatanet } from "ponder:schema";
+import { and, asc, eq, inArray } from "ponder";
+import { verifyTraining } from "../core/audit.js";
+import { bumpAccount, bumpNetwork, lower, type Db } from "./aggregates.js";
+
+ponder.on("ModelRegistry:ModelRegistered", async ({ event, context }) => {
+  const { modelId, owner, parentModelId, name, baseModel, metadataURI } = event.args;
+  const parent = parentModelId === 0n ? null : await context.db.find(model, { id: parentModelId });
+  const inserted = await context.db
+    .insert(model)
+    .values({
+      id: modelId,
+      owner: lower(owner),
+      parentModelId: parentModelId === 0n ? null : parentModelId,
+      depth: parent === null ? 0 : parent.depth + 1,
+      name,
+      baseModel,
+      metadataURI,
+      trainingRunCount: 0,
+      trainedDatanetIds: [],
+      inferenceCount: 0,
+      attributionCount: 0,
+      totalFees: 0n,
+      flaggedInferenceCount: 0,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+      transactionHash: event.transaction.hash,
+    })
+    .onConflictDoNothing();
+  if (inserted === null) return;
+  await bumpAccount(context.db, owner, { modelCount: 1 }, event.block.number);
+  await bumpNetwork(context.db, { modelCount: 1 }, event.block.number);
+});
+
+ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
+  const { modelId, version, datanetIds, contributionsRoot, contributionCount, artifactHash } = event.args;
+  const db = context.db;
+  const named = [...new Set(datanetIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const unknownDatanetIds: bigint[] = [];
+  for (const id of named) if ((await db.find(datanet, { id })) === null) unknownDatanetIds.push(id);
+
+  const acceptedIds = await acceptedSet(db, named);
+  const check = verifyTraining({ claimedRoot: contributionsRoot, claimedCount: contributionCount, acceptedIds });
+  const owner = await db.find(model, { id: modelId });
+
+  const inserted = await db
+    .insert(trainingRun)
+    .values({
+      modelId,
+      version,
+      datanetIds: named,
+      claimedRoot: contributionsRoot,
+      claimedCount: contributionCount,
+      recomputedRoot: check.recomputedRoot,
+      recomputedCount: check.recomputedCount,
+      verified: check.verified,
+      artifactHash,
+      modelKnown: owner !== null,
+      unknownDatanetIds,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+      transactionHash: event.transaction.hash,
+      logIndex: event.log.logIndex,
+      at: event.id,
+    })
+    .onConflictDoNothing();
+  if (inserted === null) return;
+
+  if (named.length > 0) {
+    await db.insert(trainingRunDatanet).values(named.map((datanetId) => ({ modelId, version, datanetId }))).onConflictDoNothing();
+  }
+  for (const id of named) {
+    if (unknownDatanetIds.includes(id)) continue;
+    await db.update(datanet, { id }).set((row) => ({ trainingRunCount: row.trainingRunCount + 1 }));
+  }
+  if (owner !== null) {
+    const trained = new Set([...owner.trainedDatanetIds, ...named]);
+    await db.update(model, { id: modelId }).set((row) => ({
+      trainingRunCount: row.trainingRunCount + 1,
+      trainedDatanetIds: [...trained].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    }));
+  }
+  await bumpNetwork(db, { trainingRunCount: 1, unverifiedTrainingRunCount: check.verified ? 0 : 1 }, event.block.number);
+});
+
+/**
+ * The contributions Accepted and not revoked in the given datanets right now (in event order),
+ * ascending. A primary-key range read of acceptedContribution; Ponder flushes that table's
+ * buffered rows first, so the answer includes this batch's earlier events.
+ */
+async function acceptedSet(db: Db, datanetIds: readonly bigint[]): Promise<bigint[]> {
+  if (datanetIds.length === 0) return [];
+  const rows = await db.sql
+    .select({ id: acceptedContribution.contributionId })
+    .from(acceptedContribution)
+    .where(and(inArray(acceptedContribution.datanetId, [...datanetIds]), eq(acceptedContribution.active, true)))
+    .orderBy(asc(acceptedContribution.contributionId));
+  return rows.map((r) => r.id);
+}

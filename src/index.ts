@@ -1,0 +1,3 @@
+import "../indexer/DatanetRegistry.js";
+import "../indexer/ModelRegistry.js";
+import "../indexer/AttributionEngine.js";
