@@ -155,8 +155,8 @@ contract AttributionEngine {
         view
         returns (Accrual[] memory accruals)
     {
-        uint256 protocolAmount = fee * protocolFeeBps / BPS;
-        uint256 modelOwnerAmount = fee * modelOwnerShareBps / BPS;
+        uint256 protocolAmount = _mulDivDown(fee, protocolFeeBps, BPS);
+        uint256 modelOwnerAmount = _mulDivDown(fee, modelOwnerShareBps, BPS);
         uint256 pool = fee - protocolAmount - modelOwnerAmount;
 
         accruals = new Accrual[](2 + 2 * contributionIds.length);
@@ -165,7 +165,7 @@ contract AttributionEngine {
         uint256 used = 2;
         uint256 distributed;
         for (uint256 i = 0; i < contributionIds.length; ++i) {
-            uint256 share = pool * weightsPpm[i] / PPM;
+            uint256 share = _mulDivDown(pool, weightsPpm[i], PPM);
             distributed += share;
             used = _creditContribution(accruals, used, contributionIds[i], share);
         }
@@ -184,9 +184,15 @@ contract AttributionEngine {
         (uint256 datanetId, address contributor, address datanetOwner, uint16 ownerShareBps) =
             datanets.payeesOf(contributionId);
         if (datanetId == 0) revert UnknownContribution(contributionId);
-        uint256 ownerCut = share * ownerShareBps / BPS;
+        uint256 ownerCut = _mulDivDown(share, ownerShareBps, BPS);
         used = _add(accruals, used, datanetOwner, ROLE_DATANET_OWNER, ownerCut);
         return _add(accruals, used, contributor, ROLE_CONTRIBUTOR, share - ownerCut);
+    }
+
+    /// @dev floor(x * y / d) for y <= d, exact for every uint256 x (PROTOCOL.md's split is defined for any
+    /// fee): with x = q * d + r it is q * y + floor(r * y / d), and neither product can overflow.
+    function _mulDivDown(uint256 x, uint256 y, uint256 d) private pure returns (uint256) {
+        return (x / d) * y + (x % d) * y / d;
     }
 
     function _add(Accrual[] memory accruals, uint256 used, address account, uint8 role, uint256 amount)
