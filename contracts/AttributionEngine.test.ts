@@ -292,6 +292,14 @@ describe("recordInference", () => {
       },
       a: () => ({ fee: 2n ** 255n + 12_345n, ids: [1n, 3n, 4n], weights: [333_333, 333_333, 333_334], payer: stranger }),
     },
+    {
+      name: "the largest fee the token can still mint (2^256 - 1 - 10^30)",
+      setup: async () => {
+        await chain.send(admin, chain.token, { abi: OpenTokenAbi, functionName: "mint", args: [stranger, maxUint256 - FUNDS] });
+        await chain.send(stranger, chain.token, { abi: OpenTokenAbi, functionName: "approve", args: [chain.engine, maxUint256] });
+      },
+      a: () => ({ fee: maxUint256 - FUNDS, ids: [4n, 1n, 3n], weights: [1, 999_998, 1], payer: stranger }),
+    },
   ];
 
   test.each(cases)("credits RewardAccrued per (account, role) exactly as splitFee() for $name", async ({ a, setup }) => {
