@@ -1,0 +1,234 @@
+/**
+ * Every GraphQL query the explorer sends, with the result types it relies on. Built against
+ * /work/notes/API-DRAFT.graphql; when the published schema.graphql changes a name, change it here.
+ * BigInt values arrive as decimal strings; addresses and hashes as lowercase 0x strings.
+ */
+import type { LineageEdge, LineageNode } from "../lineage/types";
+
+export type BigIntString = string;
+export type Role = "TREASURY" | "MODEL_OWNER" | "DATANET_OWNER" | "CONTRIBUTOR";
+export type ContributionStatus = "PENDING" | "ACCEPTED" | "REJECTED" | "REVOKED";
+export type AuditRule = "CONTRIBUTION_NOT_ACCEPTED" | "OUTSIDE_TRAINING_LINEAGE" | "SPLIT_MISMATCH";
+export interface PageInfo { hasNextPage: boolean; endCursor: string | null }
+export interface Page<T> { items: T[]; pageInfo: PageInfo; totalCount: number }
+
+export interface ModelRef { id: BigIntString; name: string }
+export interface DatanetRef { id: BigIntString; name: string }
+
+// ---------- fragments ----------
+const INFERENCE_ROW = `
+  id modelId model { id name } payer fee outputHash method methodName
+  blockNumber timestamp transactionHash clean violations { rule }`;
+export interface InferenceRow {
+  id: BigIntString; modelId: BigIntString; model: ModelRef | null; payer: string; fee: BigIntString; outputHash: string;
+  method: number; methodName: string; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
+  clean: boolean; violations: Array<{ rule: AuditRule }>;
+}
+
+const TRAINING_RUN_ROW = `
+  modelId version model { id name } datanetIds datanets { id name } verified claimedRoot recomputedRoot
+  claimedCount recomputedCount artifactHash blockNumber timestamp transactionHash`;
+export interface TrainingRunRow {
+  modelId: BigIntString; version: number; model: ModelRef | null; datanetIds: BigIntString[]; datanets: DatanetRef[];
+  verified: boolean; claimedRoot: string; recomputedRoot: string; claimedCount: number; recomputedCount: number;
+  artifactHash: string; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
+}
+
+const CONTRIBUTION_ROW = `
+  id datanetId datanet { id name } contributor contentHash uri size status earned inferenceCount blockNumber timestamp`;
+export interface ContributionRow {
+  id: BigIntString; datanetId: BigIntString; datanet: DatanetRef | null; contributor: string; contentHash: string; uri: string;
+  size: BigIntString; status: ContributionStatus; earned: BigIntString; inferenceCount: number; blockNumber: BigIntString; timestamp: BigIntString;
+}
+
+// ---------- home ----------
+export const HOME = `query Home($limit: Int!) {
+  network { datanets contributions models trainingRuns inferences attributions accounts totalFees totalClaimed flaggedInferences unverifiedTrainingRuns indexedBlock }
+  topDatanets(limit: $limit) { id name owner totalPaid ownerShareBps contributionCounts { accepted } }
+  topModels(limit: $limit) { id name owner inferenceCount totalFees parentModelId }
+  topEarners(limit: $limit) { address accrued claimable }
+}`;
+export interface NetworkStats {
+  datanets: number; contributions: number; models: number; trainingRuns: number; inferences: number; attributions: number;
+  accounts: number; totalFees: BigIntString; totalClaimed: BigIntString; flaggedInferences: number; unverifiedTrainingRuns: number; indexedBlock: BigIntString;
+}
+export interface HomeData {
+  network: NetworkStats;
+  topDatanets: Array<{ id: BigIntString; name: string; owner: string; totalPaid: BigIntString; ownerShareBps: number; contributionCounts: { accepted: number } }>;
+  topModels: Array<{ id: BigIntString; name: string; owner: string; inferenceCount: number; totalFees: BigIntString; parentModelId: BigIntString | null }>;
+  topEarners: Array<{ address: string; accrued: BigIntString; claimable: BigIntString }>;
+}
+
+export const RECENT_INFERENCES = `query Recent($limit: Int!) {
+  recentInferences(limit: $limit) { items { ${INFERENCE_ROW} } totalCount }
+}`;
+export interface RecentData { recentInferences: { items: InferenceRow[]; totalCount: number } }
+
+// ---------- search ----------
+export const SEARCH = `query Search($text: String!, $limit: Int) { search(text: $text, limit: $limit) { kind id label score } }`;
+export interface SearchResult { kind: string; id: string; label: string; score: number }
+export interface SearchData { search: SearchResult[] }
+
+// ---------- account ----------
+export const ACCOUNT = `query Account($address: String!, $limit: Int!) {
+  account(address: $address) {
+    address accrued claimed claimable
+    earningsByRole { role accrued accrualCount }
+    earningsByModel(limit: $limit) { items { modelId model { id name } accrued } totalCount pageInfo { hasNextPage endCursor } }
+    earningsByDatanet(limit: $limit) { items { datanetId datanet { id name } accrued } totalCount pageInfo { hasNextPage endCursor } }
+    earningsByDay { day accrued claimed }
+    datanetsOwned { id name }
+    modelsOwned { id name }
+  }
+}`;
+export interface AccountData {
+  account: {
+    address: string; accrued: BigIntString; claimed: BigIntString; claimable: BigIntString;
+    earningsByRole: Array<{ role: Role; accrued: BigIntString; accrualCount: number }>;
+    earningsByModel: Page<{ modelId: BigIntString; model: ModelRef | null; accrued: BigIntString }>;
+    earningsByDatanet: Page<{ datanetId: BigIntString; datanet: DatanetRef | null; accrued: BigIntString }>;
+    earningsByDay: Array<{ day: string; accrued: BigIntString; claimed: BigIntString }>;
+    datanetsOwned: DatanetRef[];
+    modelsOwned: ModelRef[];
+  };
+}
+
+export const ACCOUNT_CONTRIBUTION_EARNINGS = `query AccountContributionEarnings($address: String!, $limit: Int!, $after: String) {
+  account(address: $address) {
+    earningsByContribution(limit: $limit, after: $after) {
+      items { contributionId contribution { id datanetId datanet { id name } status uri } accrued ownerCut contributorCut inferenceCount }
+      totalCount pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+export interface ContributionEarningsRow {
+  contributionId: BigIntString;
+  contribution: { id: BigIntString; datanetId: BigIntString; datanet: DatanetRef | null; status: ContributionStatus; uri: string } | null;
+  accrued: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString; inferenceCount: number;
+}
+export interface AccountContributionEarningsData { account: { earningsByContribution: Page<ContributionEarningsRow> } }
+
+export const ACCOUNT_CONTRIBUTIONS = `query AccountContributions($address: String!, $limit: Int!, $after: String) {
+  account(address: $address) { contributions(limit: $limit, after: $after) { items { ${CONTRIBUTION_ROW} } totalCount pageInfo { hasNextPage endCursor } } }
+}`;
+export interface AccountContributionsData { account: { contributions: Page<ContributionRow> } }
+
+export const ACCOUNT_CLAIMS = `query AccountClaims($address: String!, $limit: Int!, $after: String) {
+  account(address: $address) { claims(limit: $limit, after: $after) { items { account to amount blockNumber timestamp transactionHash } totalCount pageInfo { hasNextPage endCursor } } }
+}`;
+export interface ClaimRow { account: string; to: string; amount: BigIntString; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string }
+export interface AccountClaimsData { account: { claims: Page<ClaimRow> } }
+
+// ---------- model ----------
+export const MODEL = `query Model($id: BigInt!) {
+  model(id: $id) {
+    id owner name baseModel metadataURI parentModelId parent { id name } adapters { id name }
+    trainingRuns { ${TRAINING_RUN_ROW} }
+    inferenceCount totalFees blockNumber timestamp
+  }
+}`;
+export interface ModelData {
+  model: {
+    id: BigIntString; owner: string; name: string; baseModel: string; metadataURI: string; parentModelId: BigIntString | null;
+    parent: ModelRef | null; adapters: ModelRef[]; trainingRuns: TrainingRunRow[];
+    inferenceCount: number; totalFees: BigIntString; blockNumber: BigIntString; timestamp: BigIntString;
+  } | null;
+}
+
+export const MODEL_LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $minWeightPpm: Int, $limit: Int) {
+  modelLineage(modelId: $modelId, depth: $depth, minWeightPpm: $minWeightPpm, limit: $limit) {
+    modelId depth limit minWeightPpm totalNodes foldedNodes truncated
+    nodes { id kind label entityId weightPpm amount foldedCount }
+    edges { from to kind weightPpm amount }
+  }
+}`;
+export interface LineageData {
+  modelLineage: {
+    modelId: BigIntString; depth: number; limit: number; minWeightPpm: number; totalNodes: number; foldedNodes: number; truncated: boolean;
+    nodes: LineageNode[]; edges: LineageEdge[];
+  } | null;
+}
+
+export const TRAINING_RUN = `query TrainingRun($modelId: BigInt!, $version: Int!) {
+  trainingRun(modelId: $modelId, version: $version) { ${TRAINING_RUN_ROW} }
+}`;
+export interface TrainingRunData { trainingRun: TrainingRunRow | null }
+
+export const CONTRIBUTION_PROOF = `query Proof($modelId: BigInt!, $version: Int!, $contributionId: BigInt!) {
+  contributionProof(modelId: $modelId, version: $version, contributionId: $contributionId) { modelId version contributionId included leaf root proof }
+}`;
+export interface ContributionProofData {
+  contributionProof: { modelId: BigIntString; version: number; contributionId: BigIntString; included: boolean; leaf: string; root: string; proof: string[] } | null;
+}
+
+// ---------- datanet ----------
+export const DATANET = `query Datanet($id: BigInt!, $status: ContributionStatus, $limit: Int!, $after: String) {
+  datanet(id: $id) {
+    id owner name metadataURI ownerShareBps permissioned totalPaid blockNumber timestamp
+    contributionCounts { pending accepted rejected revoked }
+    contributions(status: $status, limit: $limit, after: $after) { items { ${CONTRIBUTION_ROW} } totalCount pageInfo { hasNextPage endCursor } }
+    models { id name owner inferenceCount totalFees }
+    payees(limit: 50) { items { account role amount } totalCount pageInfo { hasNextPage endCursor } }
+  }
+}`;
+export interface DatanetData {
+  datanet: {
+    id: BigIntString; owner: string; name: string; metadataURI: string; ownerShareBps: number; permissioned: boolean;
+    totalPaid: BigIntString; blockNumber: BigIntString; timestamp: BigIntString;
+    contributionCounts: { pending: number; accepted: number; rejected: number; revoked: number };
+    contributions: Page<ContributionRow>;
+    models: Array<{ id: BigIntString; name: string; owner: string; inferenceCount: number; totalFees: BigIntString }>;
+    payees: Page<{ account: string; role: Role; amount: BigIntString }>;
+  } | null;
+}
+
+// ---------- contribution ----------
+export const CONTRIBUTION = `query Contribution($id: BigInt!) {
+  contribution(id: $id) {
+    ${CONTRIBUTION_ROW}
+    datanet { id name owner ownerShareBps }
+    history { status reason by blockNumber timestamp transactionHash }
+  }
+}`;
+export interface ContributionData {
+  contribution: (Omit<ContributionRow, "datanet"> & {
+    datanet: { id: BigIntString; name: string; owner: string; ownerShareBps: number } | null;
+    history: Array<{ status: ContributionStatus; reason: string | null; by: string; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string }>;
+  }) | null;
+}
+
+// ---------- inference ----------
+const INFERENCE_FULL = `
+  ${INFERENCE_ROW} logIndex
+  violations { rule contributionIds message }
+  attributions { contributionId contribution { id status } datanetId datanet { id name ownerShareBps } contributor datanetOwner weightPpm share ownerCut contributorCut }
+  accruals { account role amount }`;
+export interface InferenceFull extends Omit<InferenceRow, "violations"> {
+  logIndex: number;
+  violations: Array<{ rule: AuditRule; contributionIds: BigIntString[]; message: string }>;
+  attributions: Array<{
+    contributionId: BigIntString; contribution: { id: BigIntString; status: ContributionStatus } | null;
+    datanetId: BigIntString | null; datanet: { id: BigIntString; name: string; ownerShareBps: number } | null;
+    contributor: string | null; datanetOwner: string | null; weightPpm: number; share: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString;
+  }>;
+  accruals: Array<{ account: string; role: Role; amount: BigIntString }>;
+}
+export const INFERENCE = `query Inference($id: BigInt!) { inference(id: $id) { ${INFERENCE_FULL} } }`;
+export interface InferenceData { inference: InferenceFull | null }
+
+export const INFERENCES_BY_OUTPUT = `query ByOutput($outputHash: String!) { inferencesByOutput(outputHash: $outputHash) { ${INFERENCE_ROW} } }`;
+export interface InferencesByOutputData { inferencesByOutput: InferenceRow[] }
+
+// ---------- audit ----------
+export const AUDIT_INFERENCES = `query AuditInferences($rule: AuditRule, $modelId: BigInt, $datanetId: BigInt, $limit: Int!, $after: String) {
+  auditInferences(rule: $rule, modelId: $modelId, datanetId: $datanetId, limit: $limit, after: $after) {
+    items { ${INFERENCE_ROW} violations { rule contributionIds message } } totalCount pageInfo { hasNextPage endCursor }
+  }
+}`;
+export type AuditInferenceRow = Omit<InferenceRow, "violations"> & { violations: Array<{ rule: AuditRule; contributionIds: BigIntString[]; message: string }> };
+export interface AuditInferencesData { auditInferences: Page<AuditInferenceRow> }
+
+export const AUDIT_TRAINING_RUNS = `query AuditRuns($modelId: BigInt, $limit: Int!, $after: String) {
+  auditTrainingRuns(modelId: $modelId, limit: $limit, after: $after) { items { ${TRAINING_RUN_ROW} } totalCount pageInfo { hasNextPage endCursor } }
+}`;
+export interface AuditTrainingRunsData { auditTrainingRuns: Page<TrainingRunRow> }

@@ -1,0 +1,367 @@
+/**
+ * The lineage graph: contributors → contributions → datanets → training runs → model → inferences,
+ * drawn on a canvas with pan/zoom/pinch, hover and click; layout in a Web Worker; client-side
+ * re-folding for the minimum-weight slider and top-per-hop control.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { MODEL_LINEAGE, type LineageData } from "../api/queries";
+import { useQuery } from "../api/useQuery";
+import { Amount, Ppm } from "../components/Amount";
+import { ErrorBox, Loading } from "../components/States";
+import { Untrusted } from "../components/Text";
+import { formatPpm } from "../lib/amount";
+import { formatInt } from "../lib/format";
+import { Link, navigate } from "../router";
+import { urlForLineageNode } from "../urls";
+import { findFocus, foldGraph, type FoldGroup } from "./fold";
+import { nodeAt } from "./hittest";
+import type { Layout } from "./layout";
+import { LayoutClient } from "./layoutClient";
+import { drawScene } from "./renderer";
+import { buildScene, KIND_COLORS, type Scene } from "./scene";
+import type { LineageNode } from "./types";
+import { fitBounds, pan, screenToWorld, zoomAt, type Viewport } from "./viewport";
+
+declare global {
+  interface Window {
+    __lineageStats?: { nodes: number; edges: number; drawMs: number; layoutMs: number; visibleNodes: number; visibleEdges: number; layoutWhere: string };
+  }
+}
+
+const LIMITS = [10, 25, 100, 500, 2000];
+const TOPK = [Infinity, 50, 20, 10, 5, 3];
+/** Slider position 0..100 -> minimum weight in ppm (quadratic: fine control near zero, up to 20 %). */
+export const sliderToPpm = (v: number) => Math.round((v / 100) ** 2 * 200_000);
+
+export function LineageGraph({ modelId }: { modelId: string }) {
+  const [limit, setLimit] = useState(25);
+  const [depth] = useState(6);
+  const q = useQuery<LineageData>(MODEL_LINEAGE, { modelId, depth, limit, minWeightPpm: 0 });
+  const lineage = q.data?.modelLineage;
+  const [slider, setSlider] = useState(0);
+  const [topK, setTopK] = useState(Infinity);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const minWeightPpm = sliderToPpm(slider);
+
+  const focusId = useMemo(() => (lineage ? findFocus(lineage, modelId) : null), [lineage, modelId]);
+  const folded = useMemo(() => {
+    if (!lineage || !focusId) return null;
+    return foldGraph(lineage, { focusId, topK, minWeightPpm, expanded });
+  }, [lineage, focusId, topK, minWeightPpm, expanded]);
+
+  const expand = useCallback(
+    (parentId: string, group?: FoldGroup) => {
+      setExpanded((s) => new Set([...s, parentId]));
+      if (group?.fromServer) setLimit((l) => LIMITS.find((x) => x > l) ?? l);
+    },
+    [],
+  );
+
+  if (q.error && !lineage) return <ErrorBox error={q.error} retry={q.refetch} />;
+  if (!q.data) return <Loading what="Loading lineage" />;
+  if (!lineage || !focusId || !folded) return <div className="state empty">No lineage for this model yet.</div>;
+
+  return (
+    <div className="lineage">
+      <div className="lineage-controls">
+        <label>
+          Min weight <strong className="num">{formatPpm(minWeightPpm)}</strong>
+          <input type="range" min={0} max={100} value={slider} onChange={(e) => setSlider(Number(e.target.value))} aria-label="Minimum edge weight" />
+        </label>
+        <label>
+          Top per hop
+          <select value={String(topK)} onChange={(e) => setTopK(Number(e.target.value))}>
+            {TOPK.map((k) => <option key={k} value={String(k)}>{k === Infinity ? "all loaded" : k}</option>)}
+          </select>
+        </label>
+        <label>
+          Load per hop
+          <select value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
+            {LIMITS.map((k) => <option key={k} value={k}>{k}</option>)}
+          </select>
+        </label>
+        {expanded.size > 0 ? <button type="button" onClick={() => setExpanded(new Set())}>Collapse all</button> : null}
+        <span className="muted small">
+          {formatInt(folded.nodes.length)} nodes · {formatInt(folded.edges.length)} edges
+          {lineage.foldedNodes ? ` · server folded ${formatInt(lineage.foldedNodes)}` : ""}
+          {lineage.truncated ? " · truncated by server cap" : ""}
+          {q.loading ? " · refreshing…" : ""}
+        </span>
+      </div>
+      <GraphCanvas nodes={folded.nodes} edges={folded.edges} folds={folded.folds} onExpand={expand} />
+      <div className="legend">
+        {Object.entries(KIND_COLORS).filter(([k]) => k !== "OTHER").map(([k, c]) => (
+          <span key={k} className={`lg-kind kind-${k.toLowerCase()}`}>{c.name}</span>
+        ))}
+        <span className="muted small">Edge width = share of attribution weight. Drag to pan, wheel or pinch to zoom, click a node for details, double-click to open it.</span>
+      </div>
+    </div>
+  );
+}
+
+interface CanvasProps {
+  nodes: LineageNode[];
+  edges: import("./types").LineageEdge[];
+  folds: Map<string, FoldGroup>;
+  onExpand: (parentId: string, group?: FoldGroup) => void;
+}
+
+function GraphCanvas({ nodes, edges, folds, onExpand }: CanvasProps) {
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const clientRef = useRef<LayoutClient | null>(null);
+  const [scene, setScene] = useState<Scene | null>(null);
+  const [layoutInfo, setLayoutInfo] = useState<{ ms: number; where: string } | null>(null);
+  const [busy, setBusy] = useState(true);
+  const vpRef = useRef<Viewport>({ scale: 1, tx: 0, ty: 0 });
+  const sizeRef = useRef({ w: 0, h: 0, dpr: 1 });
+  const hoverRef = useRef(-1);
+  const [hover, setHover] = useState<{ i: number; sx: number; sy: number } | null>(null);
+  const [selected, setSelected] = useState(-1);
+  const frame = useRef(0);
+
+  useEffect(() => {
+    clientRef.current = new LayoutClient();
+    return () => clientRef.current?.dispose();
+  }, []);
+
+  // Lay out off the main thread whenever the (folded) graph changes.
+  useEffect(() => {
+    let live = true;
+    setBusy(true);
+    const client = clientRef.current ?? new LayoutClient();
+    client
+      .run(nodes.map((n) => ({ id: n.id, kind: n.kind, weightPpm: n.weightPpm })), edges.map((e) => ({ from: e.from, to: e.to })))
+      .then(({ layout, ms, where }: { layout: Layout; ms: number; where: string }) => {
+        if (!live) return;
+        const s = buildScene(nodes, edges, layout);
+        const { w, h } = sizeRef.current;
+        vpRef.current = fitBounds(s.bounds, w || 800, h || 500);
+        setSelected(-1);
+        setHover(null);
+        hoverRef.current = -1;
+        setLayoutInfo({ ms, where });
+        setScene(s);
+        setBusy(false);
+      });
+    return () => {
+      live = false;
+    };
+  }, [nodes, edges]);
+
+  const draw = useCallback(() => {
+    frame.current = 0;
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext("2d");
+    if (!canvas || !ctx || !scene) return;
+    const { w, h, dpr } = sizeRef.current;
+    const stats = drawScene(ctx, scene, vpRef.current, w, h, dpr, { hover: hoverRef.current, selected });
+    canvas.dataset.nodeCount = String(scene.n);
+    canvas.dataset.edgeCount = String(scene.m);
+    canvas.dataset.drawMs = stats.drawMs.toFixed(2);
+    window.__lineageStats = {
+      nodes: scene.n, edges: scene.m, drawMs: stats.drawMs, layoutMs: layoutInfo?.ms ?? 0,
+      visibleNodes: stats.visibleNodes, visibleEdges: stats.visibleEdges, layoutWhere: layoutInfo?.where ?? "",
+    };
+  }, [scene, selected, layoutInfo]);
+
+  const requestDraw = useCallback(() => {
+    if (!frame.current) frame.current = requestAnimationFrame(draw);
+  }, [draw]);
+
+  useEffect(() => {
+    requestDraw();
+  }, [requestDraw]);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  // Size the canvas to its box, in device pixels.
+  useEffect(() => {
+    const wrap = wrapRef.current;
+    const canvas = canvasRef.current;
+    if (!wrap || !canvas) return;
+    const resize = () => {
+      const r = wrap.getBoundingClientRect();
+      const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
+      const first = sizeRef.current.w === 0;
+      sizeRef.current = { w: r.width, h: r.height, dpr };
+      canvas.width = Math.round(r.width * dpr);
+      canvas.height = Math.round(r.height * dpr);
+      canvas.style.width = `${r.width}px`;
+      canvas.style.height = `${r.height}px`;
+      if (first && scene) vpRef.current = fitBounds(scene.bounds, r.width, r.height);
+      requestDraw();
+    };
+    resize();
+    const ro = new ResizeObserver(resize);
+    ro.observe(wrap);
+    return () => ro.disconnect();
+  }, [requestDraw, scene]);
+
+  // Wheel zoom (non-passive so the page does not scroll).
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = canvas.getBoundingClientRect();
+      const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015));
+      vpRef.current = zoomAt(vpRef.current, e.clientX - r.left, e.clientY - r.top, factor);
+      requestDraw();
+    };
+    canvas.addEventListener("wheel", onWheel, { passive: false });
+    return () => canvas.removeEventListener("wheel", onWheel);
+  }, [requestDraw]);
+
+  // Pointer: drag to pan, two pointers to pinch, tap/click to select, hover to inspect.
+  const pointers = useRef(new Map<number, { x: number; y: number }>());
+  const moved = useRef(0);
+  const pick = (sx: number, sy: number) => {
+    if (!scene) return -1;
+    const p = screenToWorld(vpRef.current, sx, sy);
+    return nodeAt({ columns: scene.columns, y: scene.y, nodeW: scene.w, nodeH: scene.h }, p.x, p.y);
+  };
+  const local = (e: React.PointerEvent | React.MouseEvent) => {
+    const r = canvasRef.current!.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    e.currentTarget.setPointerCapture(e.pointerId);
+    pointers.current.set(e.pointerId, local(e));
+    moved.current = 0;
+  };
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const p = local(e);
+    const ps = pointers.current;
+    const prev = ps.get(e.pointerId);
+    if (prev && ps.size === 1) {
+      vpRef.current = pan(vpRef.current, p.x - prev.x, p.y - prev.y);
+      moved.current += Math.abs(p.x - prev.x) + Math.abs(p.y - prev.y);
+      ps.set(e.pointerId, p);
+      requestDraw();
+      return;
+    }
+    if (prev && ps.size === 2) {
+      const other = [...ps.entries()].find(([id]) => id !== e.pointerId)![1];
+      const d0 = Math.hypot(prev.x - other.x, prev.y - other.y);
+      const d1 = Math.hypot(p.x - other.x, p.y - other.y);
+      const mx = (p.x + other.x) / 2;
+      const my = (p.y + other.y) / 2;
+      if (d0 > 0) vpRef.current = zoomAt(vpRef.current, mx, my, d1 / d0);
+      vpRef.current = pan(vpRef.current, (p.x - prev.x) / 2, (p.y - prev.y) / 2);
+      moved.current += 10;
+      ps.set(e.pointerId, p);
+      requestDraw();
+      return;
+    }
+    const i = pick(p.x, p.y);
+    if (i !== hoverRef.current) {
+      hoverRef.current = i;
+      requestDraw();
+    }
+    setHover(i >= 0 ? { i, sx: p.x, sy: p.y } : null);
+  };
+  const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const p = local(e);
+    const wasTap = pointers.current.size === 1 && moved.current < 5;
+    pointers.current.delete(e.pointerId);
+    if (!wasTap || !scene) return;
+    const i = pick(p.x, p.y);
+    if (i < 0) {
+      setSelected(-1);
+      return;
+    }
+    const node = scene.nodes[i]!;
+    const group = folds.get(node.id);
+    if (group) onExpand(group.parentId, group);
+    else setSelected(i);
+  };
+  const onDoubleClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const p = local(e);
+    const i = pick(p.x, p.y);
+    const node = i >= 0 ? scene?.nodes[i] : undefined;
+    const url = node ? urlForLineageNode(node.kind, node.entityId) : null;
+    if (url) navigate(url);
+  };
+  const onLeave = () => {
+    hoverRef.current = -1;
+    setHover(null);
+    requestDraw();
+  };
+  const zoomBy = (f: number) => {
+    const { w, h } = sizeRef.current;
+    vpRef.current = zoomAt(vpRef.current, w / 2, h / 2, f);
+    requestDraw();
+  };
+  const fit = () => {
+    if (!scene) return;
+    vpRef.current = fitBounds(scene.bounds, sizeRef.current.w, sizeRef.current.h);
+    requestDraw();
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    const step = 60;
+    const k = e.key;
+    if (k === "+" || k === "=") zoomBy(1.25);
+    else if (k === "-") zoomBy(0.8);
+    else if (k === "0") fit();
+    else if (k === "ArrowLeft") vpRef.current = pan(vpRef.current, step, 0);
+    else if (k === "ArrowRight") vpRef.current = pan(vpRef.current, -step, 0);
+    else if (k === "ArrowUp") vpRef.current = pan(vpRef.current, 0, step);
+    else if (k === "ArrowDown") vpRef.current = pan(vpRef.current, 0, -step);
+    else return;
+    e.preventDefault();
+    requestDraw();
+  };
+
+  const sel = scene && selected >= 0 ? scene.nodes[selected] : undefined;
+  const hov = scene && hover ? scene.nodes[hover.i] : undefined;
+  const selHasFold = sel ? [...folds.values()].find((f) => f.parentId === sel.id) : undefined;
+  return (
+    <div className="graph-area">
+      <div className="graph-wrap" ref={wrapRef}>
+        <canvas
+          ref={canvasRef}
+          className="graph-canvas"
+          tabIndex={0}
+          role="img"
+          aria-label={`Lineage graph with ${scene?.n ?? 0} nodes and ${scene?.m ?? 0} edges. Use + and - to zoom, arrows to pan, 0 to fit.`}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerCancel={(e) => pointers.current.delete(e.pointerId)}
+          onPointerLeave={onLeave}
+          onDoubleClick={onDoubleClick}
+          onKeyDown={onKey}
+        />
+        <div className="graph-tools">
+          <button type="button" onClick={() => zoomBy(1.25)} aria-label="Zoom in">+</button>
+          <button type="button" onClick={() => zoomBy(0.8)} aria-label="Zoom out">−</button>
+          <button type="button" onClick={fit} aria-label="Fit to view">Fit</button>
+        </div>
+        {busy ? <div className="graph-busy"><span className="spinner" /> Laying out {formatInt(nodes.length)} nodes…</div> : null}
+        {hov && hover ? (
+          <div className="graph-tip" style={{ left: `${Math.min(hover.sx + 14, (sizeRef.current.w || 600) - 260)}px`, top: `${hover.sy + 14}px` }}>
+            <div className="tip-kind">{KIND_COLORS[hov.kind]?.name ?? hov.kind}</div>
+            <div className="tip-label"><Untrusted value={hov.label} max={60} copy={false} /></div>
+            <div className="small">weight <Ppm value={hov.weightPpm} /> · <Amount value={hov.amount} /></div>
+          </div>
+        ) : null}
+      </div>
+      {sel ? (
+        <aside className="graph-panel">
+          <div className="tip-kind">{KIND_COLORS[sel.kind]?.name ?? sel.kind}</div>
+          <div className="panel-label"><Untrusted value={sel.label} max={80} /></div>
+          <dl className="kv compact">
+            <div className="kv-row"><dt>Weight</dt><dd><Ppm value={sel.weightPpm} /></dd></div>
+            <div className="kv-row"><dt>Amount</dt><dd><Amount value={sel.amount} /></dd></div>
+          </dl>
+          <div className="panel-actions">
+            {urlForLineageNode(sel.kind, sel.entityId) ? <Link to={urlForLineageNode(sel.kind, sel.entityId)!} className="button">Open page</Link> : null}
+            {selHasFold ? <button type="button" onClick={() => onExpand(sel.id, selHasFold)}>Expand {formatInt(selHasFold.count)} hidden</button> : null}
+            <button type="button" onClick={() => setSelected(-1)}>Close</button>
+          </div>
+        </aside>
+      ) : null}
+      {layoutInfo ? <div className="muted tiny graph-meta">layout {layoutInfo.ms.toFixed(0)} ms ({layoutInfo.where})</div> : null}
+    </div>
+  );
+}

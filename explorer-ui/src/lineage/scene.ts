@@ -1,0 +1,121 @@
+/**
+ * A drawable scene: typed arrays for positions, edges grouped into batches by (width, style) so
+ * the renderer strokes each batch with one path. Built once per layout; pure.
+ */
+import { visibleText } from "../lib/untrusted";
+import { formatPpm } from "../lib/amount";
+import type { Layout } from "./layout";
+import type { LineageEdge, LineageNode } from "./types";
+
+export const KINDS = ["CONTRIBUTOR", "CONTRIBUTION", "DATANET", "TRAINING_RUN", "MODEL", "INFERENCE", "FOLDED", "OTHER"] as const;
+export const KIND_COLORS: Record<string, { stroke: string; fill: string; name: string }> = {
+  CONTRIBUTOR: { stroke: "#7c3aed", fill: "#f3efff", name: "Contributor" },
+  CONTRIBUTION: { stroke: "#2563eb", fill: "#eef4ff", name: "Contribution" },
+  DATANET: { stroke: "#0e7490", fill: "#e8f7fa", name: "Datanet" },
+  TRAINING_RUN: { stroke: "#b45309", fill: "#fdf4e6", name: "Training run" },
+  MODEL: { stroke: "#15803d", fill: "#ebf8ef", name: "Model" },
+  INFERENCE: { stroke: "#be185d", fill: "#fdeef5", name: "Inference" },
+  FOLDED: { stroke: "#6b7280", fill: "#f3f4f6", name: "Folded group" },
+  OTHER: { stroke: "#6b7280", fill: "#ffffff", name: "Other" },
+};
+
+export interface EdgeBatch {
+  width: number;
+  folded: boolean;
+  edges: Int32Array;
+}
+
+export interface Scene {
+  n: number;
+  m: number;
+  x: Float64Array;
+  y: Float64Array;
+  w: number;
+  h: number;
+  kind: Uint8Array;
+  /** Labels after the visibility transform (canvas text is still untrusted text). */
+  labels: string[];
+  weights: string[];
+  from: Int32Array;
+  to: Int32Array;
+  width: Float32Array;
+  batches: EdgeBatch[];
+  /** Edge indices touching each node (for highlighting). */
+  incident: Int32Array[];
+  bounds: Layout["bounds"];
+  columns: Layout["columns"];
+  nodes: LineageNode[];
+}
+
+/** Screen width of an edge: 1 px to 10 px by the square root of its share of the heaviest edge. */
+export function edgeWidth(weightPpm: number, maxPpm: number): number {
+  if (maxPpm <= 0 || weightPpm <= 0) return 1;
+  return Math.round((1 + 9 * Math.sqrt(Math.min(1, weightPpm / maxPpm))) * 2) / 2;
+}
+
+export function shortLabel(node: LineageNode): string {
+  const label = visibleText(node.label ?? "");
+  const id = visibleText(node.entityId ?? "");
+  switch (node.kind) {
+    case "CONTRIBUTOR":
+      return /^0x[0-9a-fA-F]{40}$/.test(label) ? `${label.slice(0, 8)}…${label.slice(-6)}` : label;
+    case "CONTRIBUTION":
+      return label && label !== id ? label : `Contribution #${id}`;
+    case "INFERENCE":
+      return label && label !== id ? label : `Inference #${id}`;
+    default:
+      return label || `#${id}`;
+  }
+}
+
+export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: Layout): Scene {
+  const n = nodes.length;
+  const index = new Map<string, number>();
+  nodes.forEach((nd, i) => index.set(nd.id, i));
+  const kind = new Uint8Array(n);
+  nodes.forEach((nd, i) => {
+    const k = KINDS.indexOf(nd.kind as (typeof KINDS)[number]);
+    kind[i] = k < 0 ? KINDS.length - 1 : k;
+  });
+  const valid = edges.filter((e) => index.has(e.from) && index.has(e.to));
+  const m = valid.length;
+  const from = new Int32Array(m);
+  const to = new Int32Array(m);
+  const width = new Float32Array(m);
+  let maxPpm = 0;
+  for (const e of valid) maxPpm = Math.max(maxPpm, e.weightPpm);
+  const groups = new Map<string, number[]>();
+  const incidentLists: number[][] = Array.from({ length: n }, () => []);
+  valid.forEach((e, i) => {
+    from[i] = index.get(e.from)!;
+    to[i] = index.get(e.to)!;
+    width[i] = edgeWidth(e.weightPpm, maxPpm);
+    const folded = e.kind === "FOLDED" || nodes[from[i]!]!.kind === "FOLDED" || nodes[to[i]!]!.kind === "FOLDED";
+    const key = `${width[i]}|${folded ? 1 : 0}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
+    incidentLists[from[i]!]!.push(i);
+    incidentLists[to[i]!]!.push(i);
+  });
+  const batches: EdgeBatch[] = [...groups.entries()]
+    .map(([key, list]) => ({ width: Number(key.split("|")[0]), folded: key.endsWith("|1"), edges: Int32Array.from(list) }))
+    .sort((a, b) => a.width - b.width);
+  return {
+    n,
+    m,
+    x: layout.x,
+    y: layout.y,
+    w: layout.nodeW,
+    h: layout.nodeH,
+    kind,
+    labels: nodes.map(shortLabel),
+    weights: nodes.map((nd) => (nd.weightPpm > 0 ? formatPpm(nd.weightPpm) : "")),
+    from,
+    to,
+    width,
+    batches,
+    incident: incidentLists.map((l) => Int32Array.from(l)),
+    bounds: layout.bounds,
+    columns: layout.columns,
+    nodes,
+  };
+}
