@@ -1,6 +1,7 @@
 /**
- * Every GraphQL query the explorer sends, with the result types it relies on. Built against
- * /work/notes/API-DRAFT.graphql; when the published schema.graphql changes a name, change it here.
+ * Every GraphQL query the explorer sends, with the result types it relies on. Built against the
+ * API's schema (api/graphql/typeDefs.ts, published as schema.graphql); queries.test.ts validates
+ * every query here against it, so a renamed field fails a test instead of a page.
  * BigInt values arrive as decimal strings; addresses and hashes as lowercase 0x strings.
  */
 import type { LineageEdge, LineageNode } from "../lineage/types";
@@ -27,11 +28,11 @@ export interface InferenceRow {
 
 const TRAINING_RUN_ROW = `
   modelId version model { id name } datanetIds datanets { id name } verified claimedRoot recomputedRoot
-  claimedCount recomputedCount artifactHash blockNumber timestamp transactionHash`;
+  claimedCount recomputedCount artifactHash unknownDatanetIds blockNumber timestamp transactionHash`;
 export interface TrainingRunRow {
   modelId: BigIntString; version: number; model: ModelRef | null; datanetIds: BigIntString[]; datanets: DatanetRef[];
   verified: boolean; claimedRoot: string; recomputedRoot: string; claimedCount: number; recomputedCount: number;
-  artifactHash: string; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
+  artifactHash: string; unknownDatanetIds: BigIntString[]; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
 }
 
 const CONTRIBUTION_ROW = `
@@ -43,14 +44,15 @@ export interface ContributionRow {
 
 // ---------- home ----------
 export const HOME = `query Home($limit: Int!) {
-  network { datanets contributions models trainingRuns inferences attributions accounts totalFees totalClaimed flaggedInferences unverifiedTrainingRuns indexedBlock }
+  network { datanets contributions models trainingRuns inferences attributions accounts totalFees totalAccrued totalClaimed flaggedInferences unverifiedTrainingRuns protocolFeeBps modelOwnerShareBps treasury lastEventBlock }
   topDatanets(limit: $limit) { id name owner totalPaid ownerShareBps contributionCounts { accepted } }
   topModels(limit: $limit) { id name owner inferenceCount totalFees parentModelId }
   topEarners(limit: $limit) { address accrued claimable }
 }`;
 export interface NetworkStats {
   datanets: number; contributions: number; models: number; trainingRuns: number; inferences: number; attributions: number;
-  accounts: number; totalFees: BigIntString; totalClaimed: BigIntString; flaggedInferences: number; unverifiedTrainingRuns: number; indexedBlock: BigIntString;
+  accounts: number; totalFees: BigIntString; totalAccrued: BigIntString; totalClaimed: BigIntString; flaggedInferences: number; unverifiedTrainingRuns: number;
+  protocolFeeBps: number; modelOwnerShareBps: number; treasury: string; lastEventBlock: BigIntString;
 }
 export interface HomeData {
   network: NetworkStats;
@@ -65,17 +67,17 @@ export const RECENT_INFERENCES = `query Recent($limit: Int!) {
 export interface RecentData { recentInferences: { items: InferenceRow[]; totalCount: number } }
 
 // ---------- search ----------
-export const SEARCH = `query Search($text: String!, $limit: Int) { search(text: $text, limit: $limit) { kind id label score } }`;
-export interface SearchResult { kind: string; id: string; label: string; score: number }
+export const SEARCH = `query Search($text: String!, $limit: Int) { search(text: $text, limit: $limit) { kind id label matched score } }`;
+export interface SearchResult { kind: string; id: string; label: string; matched: string; score: number }
 export interface SearchData { search: SearchResult[] }
 
 // ---------- account ----------
 export const ACCOUNT = `query Account($address: String!, $limit: Int!) {
   account(address: $address) {
-    address accrued claimed claimable
+    address accrued claimed claimable accrualCount claimCount feesPaid inferencesPaid
     earningsByRole { role accrued accrualCount }
     earningsByModel(limit: $limit) { items { modelId model { id name } accrued } totalCount pageInfo { hasNextPage endCursor } }
-    earningsByDatanet(limit: $limit) { items { datanetId datanet { id name } accrued } totalCount pageInfo { hasNextPage endCursor } }
+    earningsByDatanet(limit: $limit) { items { datanetId datanet { id name } accrued ownerCut contributorCut } totalCount pageInfo { hasNextPage endCursor } }
     earningsByDay { day accrued claimed }
     datanetsOwned { id name }
     modelsOwned { id name }
@@ -84,9 +86,10 @@ export const ACCOUNT = `query Account($address: String!, $limit: Int!) {
 export interface AccountData {
   account: {
     address: string; accrued: BigIntString; claimed: BigIntString; claimable: BigIntString;
+    accrualCount: number; claimCount: number; feesPaid: BigIntString; inferencesPaid: number;
     earningsByRole: Array<{ role: Role; accrued: BigIntString; accrualCount: number }>;
     earningsByModel: Page<{ modelId: BigIntString; model: ModelRef | null; accrued: BigIntString }>;
-    earningsByDatanet: Page<{ datanetId: BigIntString; datanet: DatanetRef | null; accrued: BigIntString }>;
+    earningsByDatanet: Page<{ datanetId: BigIntString; datanet: DatanetRef | null; accrued: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString }>;
     earningsByDay: Array<{ day: string; accrued: BigIntString; claimed: BigIntString }>;
     datanetsOwned: DatanetRef[];
     modelsOwned: ModelRef[];
@@ -96,7 +99,7 @@ export interface AccountData {
 export const ACCOUNT_CONTRIBUTION_EARNINGS = `query AccountContributionEarnings($address: String!, $limit: Int!, $after: String) {
   account(address: $address) {
     earningsByContribution(limit: $limit, after: $after) {
-      items { contributionId contribution { id datanetId datanet { id name } status uri } accrued ownerCut contributorCut inferenceCount }
+      items { contributionId contribution { id datanetId datanet { id name } status uri } accrued share ownerCut contributorCut inferenceCount }
       totalCount pageInfo { hasNextPage endCursor }
     }
   }
@@ -104,7 +107,8 @@ export const ACCOUNT_CONTRIBUTION_EARNINGS = `query AccountContributionEarnings(
 export interface ContributionEarningsRow {
   contributionId: BigIntString;
   contribution: { id: BigIntString; datanetId: BigIntString; datanet: DatanetRef | null; status: ContributionStatus; uri: string } | null;
-  accrued: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString; inferenceCount: number;
+  /** What it earned for this account (its contributor cuts). */
+  accrued: BigIntString; share: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString; inferenceCount: number;
 }
 export interface AccountContributionEarningsData { account: { earningsByContribution: Page<ContributionEarningsRow> } }
 
@@ -124,27 +128,27 @@ export const MODEL = `query Model($id: BigInt!) {
   model(id: $id) {
     id owner name baseModel metadataURI parentModelId parent { id name } adapters { id name }
     trainingRuns { ${TRAINING_RUN_ROW} }
-    inferenceCount totalFees blockNumber timestamp
+    inferenceCount flaggedInferenceCount totalFees blockNumber timestamp transactionHash
   }
 }`;
 export interface ModelData {
   model: {
     id: BigIntString; owner: string; name: string; baseModel: string; metadataURI: string; parentModelId: BigIntString | null;
     parent: ModelRef | null; adapters: ModelRef[]; trainingRuns: TrainingRunRow[];
-    inferenceCount: number; totalFees: BigIntString; blockNumber: BigIntString; timestamp: BigIntString;
+    inferenceCount: number; flaggedInferenceCount: number; totalFees: BigIntString; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
   } | null;
 }
 
 export const MODEL_LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $minWeightPpm: Int, $limit: Int) {
   modelLineage(modelId: $modelId, depth: $depth, minWeightPpm: $minWeightPpm, limit: $limit) {
-    modelId depth limit minWeightPpm totalNodes foldedNodes truncated
+    modelId depth limit minWeightPpm inferenceCount foldedNodes truncated
     nodes { id kind label entityId weightPpm amount foldedCount }
     edges { from to kind weightPpm amount }
   }
 }`;
 export interface LineageData {
   modelLineage: {
-    modelId: BigIntString; depth: number; limit: number; minWeightPpm: number; totalNodes: number; foldedNodes: number; truncated: boolean;
+    modelId: BigIntString; depth: number; limit: number; minWeightPpm: number; inferenceCount: number; foldedNodes: number; truncated: boolean;
     nodes: LineageNode[]; edges: LineageEdge[];
   } | null;
 }
@@ -155,43 +159,45 @@ export const TRAINING_RUN = `query TrainingRun($modelId: BigInt!, $version: Int!
 export interface TrainingRunData { trainingRun: TrainingRunRow | null }
 
 export const CONTRIBUTION_PROOF = `query Proof($modelId: BigInt!, $version: Int!, $contributionId: BigInt!) {
-  contributionProof(modelId: $modelId, version: $version, contributionId: $contributionId) { modelId version contributionId included leaf root proof }
+  contributionProof(modelId: $modelId, version: $version, contributionId: $contributionId) { modelId version contributionId included leaf root claimedRoot proof validAgainstClaimedRoot }
 }`;
 export interface ContributionProofData {
-  contributionProof: { modelId: BigIntString; version: number; contributionId: BigIntString; included: boolean; leaf: string; root: string; proof: string[] } | null;
+  contributionProof: { modelId: BigIntString; version: number; contributionId: BigIntString; included: boolean; leaf: string; root: string; claimedRoot: string; proof: string[]; validAgainstClaimedRoot: boolean } | null;
 }
 
 // ---------- datanet ----------
 export const DATANET = `query Datanet($id: BigInt!, $status: ContributionStatus, $limit: Int!, $after: String) {
   datanet(id: $id) {
-    id owner name metadataURI ownerShareBps permissioned totalPaid blockNumber timestamp
-    contributionCounts { pending accepted rejected revoked }
+    id owner name metadataURI ownerShareBps permissioned totalPaid ownerCutTotal contributorCutTotal attributionCount blockNumber timestamp transactionHash
+    contributionCounts { total pending accepted rejected revoked }
     contributions(status: $status, limit: $limit, after: $after) { items { ${CONTRIBUTION_ROW} } totalCount pageInfo { hasNextPage endCursor } }
     models { id name owner inferenceCount totalFees }
-    payees(limit: 50) { items { account role amount } totalCount pageInfo { hasNextPage endCursor } }
+    payees(limit: 50) { items { account accrued ownerCut contributorCut attributionCount } totalCount pageInfo { hasNextPage endCursor } }
   }
 }`;
 export interface DatanetData {
   datanet: {
     id: BigIntString; owner: string; name: string; metadataURI: string; ownerShareBps: number; permissioned: boolean;
-    totalPaid: BigIntString; blockNumber: BigIntString; timestamp: BigIntString;
-    contributionCounts: { pending: number; accepted: number; rejected: number; revoked: number };
+    totalPaid: BigIntString; ownerCutTotal: BigIntString; contributorCutTotal: BigIntString; attributionCount: number;
+    blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
+    contributionCounts: { total: number; pending: number; accepted: number; rejected: number; revoked: number };
     contributions: Page<ContributionRow>;
     models: Array<{ id: BigIntString; name: string; owner: string; inferenceCount: number; totalFees: BigIntString }>;
-    payees: Page<{ account: string; role: Role; amount: BigIntString }>;
+    payees: Page<{ account: string; accrued: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString; attributionCount: number }>;
   } | null;
 }
 
 // ---------- contribution ----------
 export const CONTRIBUTION = `query Contribution($id: BigInt!) {
   contribution(id: $id) {
-    ${CONTRIBUTION_ROW}
+    ${CONTRIBUTION_ROW} ownerCut contributorCut transactionHash
     datanet { id name owner ownerShareBps }
     history { status reason by blockNumber timestamp transactionHash }
   }
 }`;
 export interface ContributionData {
   contribution: (Omit<ContributionRow, "datanet"> & {
+    ownerCut: BigIntString; contributorCut: BigIntString; transactionHash: string;
     datanet: { id: BigIntString; name: string; owner: string; ownerShareBps: number } | null;
     history: Array<{ status: ContributionStatus; reason: string | null; by: string; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string }>;
   }) | null;
@@ -199,19 +205,24 @@ export interface ContributionData {
 
 // ---------- inference ----------
 const INFERENCE_FULL = `
-  ${INFERENCE_ROW} logIndex
+  ${INFERENCE_ROW} logIndex sender
   violations { rule contributionIds message }
-  attributions { contributionId contribution { id status } datanetId datanet { id name ownerShareBps } contributor datanetOwner weightPpm share ownerCut contributorCut }
-  accruals { account role amount }`;
+  attributions {
+    contributionId contribution { id status } datanetId datanet { id name ownerShareBps } contributor datanetOwner
+    weightPpm share ownerCut contributorCut statusAtInference accepted inLineage
+  }
+  accruals { account role amount expectedAmount matchesSplit }`;
 export interface InferenceFull extends Omit<InferenceRow, "violations"> {
   logIndex: number;
+  sender: string;
   violations: Array<{ rule: AuditRule; contributionIds: BigIntString[]; message: string }>;
   attributions: Array<{
     contributionId: BigIntString; contribution: { id: BigIntString; status: ContributionStatus } | null;
     datanetId: BigIntString | null; datanet: { id: BigIntString; name: string; ownerShareBps: number } | null;
     contributor: string | null; datanetOwner: string | null; weightPpm: number; share: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString;
+    statusAtInference: ContributionStatus | null; accepted: boolean; inLineage: boolean;
   }>;
-  accruals: Array<{ account: string; role: Role; amount: BigIntString }>;
+  accruals: Array<{ account: string; role: Role; amount: BigIntString; expectedAmount: BigIntString; matchesSplit: boolean }>;
 }
 export const INFERENCE = `query Inference($id: BigInt!) { inference(id: $id) { ${INFERENCE_FULL} } }`;
 export interface InferenceData { inference: InferenceFull | null }

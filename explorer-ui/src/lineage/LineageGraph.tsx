@@ -14,6 +14,7 @@ import { formatInt } from "../lib/format";
 import { Link, navigate } from "../router";
 import { urlForLineageNode } from "../urls";
 import { findFocus, foldGraph, type FoldGroup } from "./fold";
+import { orientLineage } from "./orient";
 import { nodeAt } from "./hittest";
 import type { Layout } from "./layout";
 import { LayoutClient } from "./layoutClient";
@@ -28,15 +29,16 @@ declare global {
   }
 }
 
-const LIMITS = [10, 25, 100, 500, 2000];
+/** Children loaded per node; the API caps this at 50 (and depth at 4, nodes at 500). */
+const LIMITS = [5, 10, 25, 50];
+const DEPTH = 4;
 const TOPK = [Infinity, 50, 20, 10, 5, 3];
 /** Slider position 0..100 -> minimum weight in ppm (quadratic: fine control near zero, up to 20 %). */
 export const sliderToPpm = (v: number) => Math.round((v / 100) ** 2 * 200_000);
 
 export function LineageGraph({ modelId }: { modelId: string }) {
   const [limit, setLimit] = useState(25);
-  const [depth] = useState(6);
-  const q = useQuery<LineageData>(MODEL_LINEAGE, { modelId, depth, limit, minWeightPpm: 0 });
+  const q = useQuery<LineageData>(MODEL_LINEAGE, { modelId, depth: DEPTH, limit, minWeightPpm: 0 });
   const lineage = q.data?.modelLineage;
   const [slider, setSlider] = useState(0);
   const [topK, setTopK] = useState(Infinity);
@@ -44,10 +46,11 @@ export function LineageGraph({ modelId }: { modelId: string }) {
   const minWeightPpm = sliderToPpm(slider);
 
   const focusId = useMemo(() => (lineage ? findFocus(lineage, modelId) : null), [lineage, modelId]);
+  const oriented = useMemo(() => (lineage && focusId ? orientLineage(lineage, focusId) : null), [lineage, focusId]);
   const folded = useMemo(() => {
-    if (!lineage || !focusId) return null;
-    return foldGraph(lineage, { focusId, topK, minWeightPpm, expanded });
-  }, [lineage, focusId, topK, minWeightPpm, expanded]);
+    if (!oriented || !focusId) return null;
+    return foldGraph(oriented, { focusId, topK, minWeightPpm, expanded });
+  }, [oriented, focusId, topK, minWeightPpm, expanded]);
 
   const expand = useCallback(
     (parentId: string, group?: FoldGroup) => {
@@ -84,7 +87,8 @@ export function LineageGraph({ modelId }: { modelId: string }) {
         <span className="muted small">
           {formatInt(folded.nodes.length)} nodes · {formatInt(folded.edges.length)} edges
           {lineage.foldedNodes ? ` · server folded ${formatInt(lineage.foldedNodes)}` : ""}
-          {lineage.truncated ? " · truncated by server cap" : ""}
+          {lineage.truncated ? " · cut at the server's node cap" : ""}
+          {` · ${formatInt(lineage.inferenceCount)} inferences`}
           {q.loading ? " · refreshing…" : ""}
         </span>
       </div>
@@ -93,6 +97,7 @@ export function LineageGraph({ modelId }: { modelId: string }) {
         {Object.entries(KIND_COLORS).filter(([k]) => k !== "OTHER").map(([k, c]) => (
           <span key={k} className={`lg-kind kind-${k.toLowerCase()}`}>{c.name}</span>
         ))}
+        <span className="lg-alert small">Untrained datanet (audit finding)</span>
         <span className="muted small">Edge width = share of attribution weight. Drag to pan, wheel or pinch to zoom, click a node for details, double-click to open it.</span>
       </div>
     </div>

@@ -85,8 +85,8 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, vp: Viewp
     }
     if (!any) continue;
     ctx.lineWidth = batch.width * inv;
-    ctx.strokeStyle = batch.folded ? "rgba(107,114,128,0.35)" : "rgba(71,85,105,0.38)";
-    ctx.setLineDash(batch.folded ? [4 * inv, 3 * inv] : []);
+    ctx.strokeStyle = batch.style === "alert" ? "rgba(220,38,38,0.85)" : batch.style === "folded" ? "rgba(107,114,128,0.35)" : "rgba(71,85,105,0.38)";
+    ctx.setLineDash(batch.style === "normal" ? [] : [4 * inv, 3 * inv]);
     ctx.stroke();
   }
   ctx.setLineDash([]);

@@ -19,9 +19,10 @@ export const KIND_COLORS: Record<string, { stroke: string; fill: string; name: s
   OTHER: { stroke: "#6b7280", fill: "#ffffff", name: "Other" },
 };
 
+export type EdgeStyle = "normal" | "folded" | "alert";
 export interface EdgeBatch {
   width: number;
-  folded: boolean;
+  style: EdgeStyle;
   edges: Int32Array;
 }
 
@@ -90,15 +91,16 @@ export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: L
     from[i] = index.get(e.from)!;
     to[i] = index.get(e.to)!;
     width[i] = edgeWidth(e.weightPpm, maxPpm);
-    const folded = e.kind === "FOLDED" || nodes[from[i]!]!.kind === "FOLDED" || nodes[to[i]!]!.kind === "FOLDED";
-    const key = `${width[i]}|${folded ? 1 : 0}`;
+    const style: EdgeStyle = e.kind === "UNTRAINED" ? "alert"
+      : e.kind === "FOLDED" || nodes[from[i]!]!.kind === "FOLDED" || nodes[to[i]!]!.kind === "FOLDED" ? "folded" : "normal";
+    const key = `${width[i]}|${style}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
     incidentLists[from[i]!]!.push(i);
     incidentLists[to[i]!]!.push(i);
   });
   const batches: EdgeBatch[] = [...groups.entries()]
-    .map(([key, list]) => ({ width: Number(key.split("|")[0]), folded: key.endsWith("|1"), edges: Int32Array.from(list) }))
-    .sort((a, b) => a.width - b.width);
+    .map(([key, list]) => ({ width: Number(key.split("|")[0]), style: key.split("|")[1] as EdgeStyle, edges: Int32Array.from(list) }))
+    .sort((a, b) => (a.style === "alert" ? 1 : 0) - (b.style === "alert" ? 1 : 0) || a.width - b.width);
   return {
     n,
     m,

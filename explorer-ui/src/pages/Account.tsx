@@ -98,16 +98,16 @@ function ContributionEarnings({ address }: { address: string }) {
       <PagedView p={p} empty="No contribution earned anything yet.">
         {(items) => (
           <div className="table-wrap"><table className="table">
-            <thead><tr><th>Contribution</th><th>Datanet</th><th>Status</th><th className="r">Inferences</th><th className="r">As contributor</th><th className="r">As datanet owner</th><th className="r">Total</th></tr></thead>
+            <thead><tr><th>Contribution</th><th>Datanet</th><th>Status</th><th className="r">Inferences</th><th className="r">Total share</th><th className="r">To datanet owner</th><th className="r">Earned by this account</th></tr></thead>
             <tbody>{items.map((c) => (
               <tr key={c.contributionId}>
                 <td><Link to={urls.contribution(c.contributionId)} className="mono">#{c.contributionId}</Link></td>
                 <td>{c.contribution ? <EntityLink to={urls.datanet(c.contribution.datanetId)} id={c.contribution.datanetId} name={c.contribution.datanet?.name ?? null} max={22} /> : "–"}</td>
                 <td>{c.contribution ? <StatusBadge status={c.contribution.status} /> : "–"}</td>
                 <td className="r num">{formatInt(c.inferenceCount)}</td>
-                <td className="r"><Amount value={c.contributorCut} /></td>
+                <td className="r"><Amount value={c.share} /></td>
                 <td className="r"><Amount value={c.ownerCut} /></td>
-                <td className="r"><Amount value={c.accrued} /></td>
+                <td className="r"><strong><Amount value={c.accrued} /></strong></td>
               </tr>
             ))}</tbody>
           </table></div>

@@ -4,7 +4,7 @@ import { Amount, Bps } from "../components/Amount";
 import { PagedView, usePaged } from "../components/Pager";
 import { KV, QueryView, Section } from "../components/States";
 import { Addr, EntityLink, Untrusted, UriText } from "../components/Text";
-import { formatInt, formatTime, roleName, statusName } from "../lib/format";
+import { formatInt, formatTime, statusName } from "../lib/format";
 import { Link } from "../router";
 import { urls } from "../urls";
 import { ContributionTable } from "./Account";
@@ -37,7 +37,9 @@ function DatanetView({ id, status }: { id: string; status: string }) {
                   ["Owner share", <Bps value={d.ownerShareBps} />],
                   ["Access", d.permissioned ? "Permissioned (allow-listed contributors)" : "Open to anyone"],
                   ["Metadata", <span data-testid="datanet-uri"><UriText value={d.metadataURI} /></span>],
-                  ["Total paid", <Amount value={d.totalPaid} />],
+                  ["Total paid", <span><Amount value={d.totalPaid} /> <span className="muted small">over {formatInt(d.attributionCount)} attributions</span></span>],
+                  ["To the owner", <Amount value={d.ownerCutTotal} />],
+                  ["To contributors", <Amount value={d.contributorCutTotal} />],
                   ["Created", <span>{formatTime(d.timestamp)} · block <span className="mono">{formatInt(d.blockNumber)}</span></span>],
                 ]} />
               </Section>
@@ -66,9 +68,15 @@ function DatanetView({ id, status }: { id: string; status: string }) {
               <Section title={`Paid to (${d.payees.totalCount})`}>
                 {d.payees.items.length === 0 ? <div className="state empty">Nothing paid yet.</div> : (
                   <table className="table">
-                    <thead><tr><th>Account</th><th>Role</th><th className="r">Amount</th></tr></thead>
+                    <thead><tr><th>Account</th><th className="r">Attributions</th><th className="r">As owner</th><th className="r">As contributor</th><th className="r">Total</th></tr></thead>
                     <tbody>{d.payees.items.map((p) => (
-                      <tr key={`${p.account}:${p.role}`}><td><Addr address={p.account} /></td><td>{roleName(p.role)}</td><td className="r"><Amount value={p.amount} /></td></tr>
+                      <tr key={p.account}>
+                        <td><Addr address={p.account} /></td>
+                        <td className="r num">{formatInt(p.attributionCount)}</td>
+                        <td className="r"><Amount value={p.ownerCut} /></td>
+                        <td className="r"><Amount value={p.contributorCut} /></td>
+                        <td className="r"><Amount value={p.accrued} /></td>
+                      </tr>
                     ))}</tbody>
                   </table>
                 )}

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { HOME, RECENT_INFERENCES, type HomeData, type RecentData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
 import { SearchBox } from "../App";
-import { Amount } from "../components/Amount";
+import { Amount, Bps } from "../components/Amount";
 import { InferenceTable } from "../components/InferenceTable";
 import { QueryView, Section } from "../components/States";
 import { Addr, EntityLink } from "../components/Text";
@@ -38,7 +38,8 @@ export function HomePage() {
               label="Flagged"
               value={<Link to={urls.audit()} className={d.network.flaggedInferences > 0 ? "bad-text" : undefined}>{formatInt(d.network.flaggedInferences)} inf · {formatInt(d.network.unverifiedTrainingRuns)} runs</Link>}
             />
-            <Stat label="Indexed block" value={<span className="mono">{formatInt(d.network.indexedBlock)}</span>} />
+            <Stat label="Fee split" value={<span className="small">protocol <Bps value={d.network.protocolFeeBps} /> · model owner <Bps value={d.network.modelOwnerShareBps} /></span>} />
+            <Stat label="Last event block" value={<span className="mono">{formatInt(d.network.lastEventBlock)}</span>} />
           </div>
         )}
       </QueryView>

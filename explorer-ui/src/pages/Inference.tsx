@@ -71,6 +71,7 @@ export function InferenceBody({ inf }: { inf: InferenceFull }) {
           <KV rows={[
             ["Model", <EntityLink to={urls.model(inf.modelId)} id={inf.modelId} name={inf.model?.name ?? null} />],
             ["Payer", <Addr address={inf.payer} />],
+            ["Attestor", <Addr address={inf.sender} />],
             ["Fee", <Amount value={inf.fee} />],
             ["Method", methodName(inf.method, inf.methodName)],
             ["Output hash", <Hash value={inf.outputHash} max={70} />],
@@ -82,9 +83,14 @@ export function InferenceBody({ inf }: { inf: InferenceFull }) {
         <Section title="Payouts (RewardAccrued)">
           {inf.accruals.length === 0 ? <div className="state empty">No accruals.</div> : (
             <table className="table">
-              <thead><tr><th>Account</th><th>Role</th><th className="r">Amount</th></tr></thead>
+              <thead><tr><th>Account</th><th>Role</th><th className="r">Credited</th><th className="r">Split says</th></tr></thead>
               <tbody>{inf.accruals.map((a, i) => (
-                <tr key={i}><td><Addr address={a.account} /></td><td>{roleName(a.role)}</td><td className="r"><Amount value={a.amount} /></td></tr>
+                <tr key={i} className={a.matchesSplit ? undefined : "row-bad"}>
+                  <td><Addr address={a.account} /></td>
+                  <td>{roleName(a.role)}</td>
+                  <td className="r"><Amount value={a.amount} /></td>
+                  <td className="r">{a.matchesSplit ? <span className="badge ok">✓ matches</span> : <span className="bad-text"><Amount value={a.expectedAmount} /></span>}</td>
+                </tr>
               ))}</tbody>
             </table>
           )}
@@ -93,11 +99,12 @@ export function InferenceBody({ inf }: { inf: InferenceFull }) {
       <Section title={`Attribution (${inf.attributions.length})`}>
         {inf.attributions.length === 0 ? <div className="state empty">No attributions.</div> : (
           <div className="table-wrap"><table className="table">
-            <thead><tr><th>Contribution</th><th>Status</th><th>Datanet</th><th>Contributor</th><th className="r">Weight</th><th className="r">Share</th><th className="r">Owner cut</th><th className="r">Contributor cut</th></tr></thead>
+            <thead><tr><th>Contribution</th><th>Status then</th><th>Lineage</th><th>Datanet</th><th>Contributor</th><th className="r">Weight</th><th className="r">Share</th><th className="r">Owner cut</th><th className="r">Contributor cut</th></tr></thead>
             <tbody>{inf.attributions.map((a) => (
               <tr key={a.contributionId} className={flagged.has(a.contributionId) ? "row-bad" : undefined}>
                 <td><Link to={urls.contribution(a.contributionId)} className="mono">#{a.contributionId}</Link>{flagged.has(a.contributionId) ? <span className="flag" title="Named in a violation"> ⚑</span> : null}</td>
-                <td>{a.contribution ? <StatusBadge status={a.contribution.status} /> : "–"}</td>
+                <td>{a.statusAtInference ? <StatusBadge status={a.statusAtInference} /> : <span className="muted">unknown</span>}</td>
+                <td>{a.inLineage ? <span className="badge ok" title="Its datanet is in the model's training lineage">in lineage</span> : <span className="badge bad" title="No training run of this model or its ancestors used its datanet">outside</span>}</td>
                 <td>{a.datanetId ? <EntityLink to={urls.datanet(a.datanetId)} id={a.datanetId} name={a.datanet?.name ?? null} max={20} /> : "–"}{a.datanet ? <span className="muted small"> · owner <Bps value={a.datanet.ownerShareBps} /></span> : null}</td>
                 <td><Addr address={a.contributor} /></td>
                 <td className="r"><Ppm value={a.weightPpm} /><ShareBar fraction={a.weightPpm / 1_000_000} /></td>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { CONTRIBUTION_PROOF, TRAINING_RUN, type ContributionProofData, type TrainingRunData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
 import { VerifiedBadge } from "../components/Badges";
@@ -33,6 +33,7 @@ function RunView({ modelId, version }: { modelId: string; version: number }) {
                 ["Claimed root", <Hash value={r.claimedRoot} max={70} />],
                 ["Recomputed root", <span className={r.claimedRoot !== r.recomputedRoot ? "bad-text" : undefined}><Hash value={r.recomputedRoot} max={70} /></span>],
                 ["Artifact hash", <Hash value={r.artifactHash} max={70} />],
+                ...(r.unknownDatanetIds.length ? [["Unknown datanets", <span className="bad-text">{r.unknownDatanetIds.map((x) => `#${x}`).join(", ")} (never created)</span>] as [string, ReactNode]] : []),
                 ["Recorded", <span>{formatTime(r.timestamp)} · block <span className="mono">{formatInt(r.blockNumber)}</span></span>],
                 ["Transaction", <TxLink hash={r.transactionHash} />],
               ]} />
@@ -68,7 +69,9 @@ function ProofLookup({ modelId, version }: { modelId: string; version: number })
             <KV rows={[
               ["Included", p.included ? <span className="badge ok">Included in the run's set</span> : <span className="badge bad">Not in the run's set</span>],
               ["Leaf", <Hash value={p.leaf} max={70} />],
-              ["Root", <Hash value={p.root} max={70} />],
+              ["Recomputed root", <Hash value={p.root} max={70} />],
+              ["Claimed root", <Hash value={p.claimedRoot} max={70} />],
+              ["Against the on-chain root", p.validAgainstClaimedRoot ? <span className="badge ok">✓ MerkleProof.verify holds</span> : <span className="badge bad">✗ does not verify against the claimed root</span>],
               ["Proof", p.proof.length ? <ol className="proof mono">{p.proof.map((h, i) => <li key={i}><Hash value={h} max={70} /></li>)}</ol> : <span className="muted">empty</span>],
             ]} />
           )}

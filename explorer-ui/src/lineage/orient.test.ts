@@ -1,0 +1,49 @@
+import { describe, expect, test } from "vitest";
+import { foldGraph } from "./fold";
+import { layoutGraph } from "./layout";
+import { orientLineage } from "./orient";
+import { edge, graph, node } from "./testGraph";
+
+const nodes = () => [
+  node("model:2", "MODEL"), node("model:1", "MODEL"), node("datanet:1", "DATANET"), node("datanet:2", "DATANET"),
+  node("contribution:1", "CONTRIBUTION"), node("contributor:0xa", "CONTRIBUTOR"), node("folded:datanet:1:CONTRIBUTION", "FOLDED", 0, { foldedCount: 7 }),
+];
+
+// The API's style: every edge points away from the model (adapter model:2 -> parent model:1).
+const outward = () => graph(nodes(), [
+  edge("model:2", "model:1", 5, "ADAPTS"), edge("model:2", "datanet:2", 5, "TRAINED_ON"), edge("model:1", "datanet:1", 5, "TRAINED_ON"),
+  edge("datanet:1", "contribution:1", 5, "HAS_CONTRIBUTION"), edge("contribution:1", "contributor:0xa", 5, "CONTRIBUTED_BY"),
+  edge("datanet:1", "folded:datanet:1:CONTRIBUTION", 5, "FOLDED"),
+]);
+
+const flows = (g: ReturnType<typeof outward>) => g.edges.map((e) => `${e.from}>${e.to}`).sort();
+
+describe("orientLineage", () => {
+  test("edges sent away from the model are turned to flow into it", () => {
+    expect(flows(orientLineage(outward(), "model:2"))).toEqual([
+      "contribution:1>datanet:1", "contributor:0xa>contribution:1", "datanet:1>model:1", "datanet:2>model:2",
+      "folded:datanet:1:CONTRIBUTION>datanet:1", "model:1>model:2",
+    ]);
+  });
+
+  test("edges already along the data flow (the draft's style) are kept, inferences stay on the right", () => {
+    const g = graph([...nodes(), node("inference:9", "INFERENCE"), node("fold:x", "FOLDED")], [
+      edge("contributor:0xa", "contribution:1", 5), edge("contribution:1", "datanet:1", 5), edge("datanet:1", "model:1", 5),
+      edge("model:1", "model:2", 5, "ADAPTS"), edge("datanet:2", "model:2", 5), edge("folded:datanet:1:CONTRIBUTION", "datanet:1", 5, "FOLDED"),
+      edge("model:2", "inference:9", 5, "SERVED"), edge("model:2", "fold:x", 5, "FOLDED"),
+    ]);
+    const o = orientLineage(g, "model:2");
+    expect(flows(o)).toEqual(flows(g));
+  });
+
+  test("after orientation the layout puts contributors left of the model and the folded group beside its siblings", () => {
+    const o = orientLineage(outward(), "model:2");
+    const f = foldGraph(o, { focusId: "model:2", topK: Infinity, minWeightPpm: 0 });
+    expect(f.nodes).toHaveLength(7);
+    const l = layoutGraph(f.nodes, f.edges);
+    const layerOf = (id: string) => l.layer[f.nodes.findIndex((n) => n.id === id)]!;
+    expect(layerOf("contributor:0xa")).toBeLessThan(layerOf("contribution:1"));
+    expect(layerOf("contribution:1")).toBe(layerOf("folded:datanet:1:CONTRIBUTION"));
+    expect(layerOf("model:1")).toBeLessThan(layerOf("model:2"));
+  });
+});
