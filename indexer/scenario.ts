@@ -113,3 +113,36 @@ export async function driveEdgeScenario(chain: ProtocolChain): Promise<ScenarioE
     blocks: { lastSubmission: lastSubmit.blockNumber, inference8: inference8.blockNumber, last: end.blockNumber },
   };
 }
+
+/**
+ * More activity on top of the edge scenario: `n` inferences (varying model, contributions,
+ * weights and fee with `salt`, so two calls with different salts write different histories),
+ * with a claim every 7th. Returns the block of the last transaction.
+ */
+export async function driveMoreActivity(chain: ProtocolChain, salt: number, n: number, onEach?: (i: number) => Promise<void> | void): Promise<bigint> {
+  const { send, accounts, engine } = chain;
+  const [admin, owner1, owner2, alice] = accounts as [Address, Address, Address, Address];
+  const shapes: { model: bigint; ids: bigint[]; weights: number[] }[] = [
+    { model: 1n, ids: [1n, 5n], weights: [500_000, 500_000] },
+    { model: 2n, ids: [4n, 1n], weights: [250_000, 750_000] },
+    { model: 1n, ids: [4n], weights: [1_000_000] }, // outside lineage
+    { model: 2n, ids: [1n, 4n, 5n, 2n], weights: [100_000, 200_000, 300_000, 400_000] }, // c2 revoked
+  ];
+  let last = 0n;
+  for (let i = 0; i < n; i++) {
+    const shape = shapes[(i + salt) % shapes.length]!;
+    const fee = 10n ** 15n * BigInt(1 + ((i * 7 + salt * 13) % 50)) + BigInt(salt);
+    const receipt = await send(admin, engine, {
+      abi: AttributionEngineAbi,
+      functionName: "recordInference",
+      args: [shape.model, keccak256(toHex(`more-${salt}-${i}`)), accounts[6]!, fee, 2, shape.ids, shape.weights],
+    });
+    last = receipt.blockNumber;
+    if (i % 7 === 6) {
+      const claimer = [alice, owner1, owner2][(i + salt) % 3]!; // each earns in every 7 inferences
+      last = (await send(claimer, engine, { abi: AttributionEngineAbi, functionName: "claim", args: [claimer] })).blockNumber;
+    }
+    await onEach?.(i);
+  }
+  return last;
+}
