@@ -170,14 +170,23 @@ function GraphCanvas({ nodes, edges, folds, onExpand }: CanvasProps) {
     };
   }, [scene, selected, layoutInfo]);
 
+  // The frame always runs the latest draw (scene, selection), whichever render requested it.
+  const drawRef = useRef(draw);
+  drawRef.current = draw;
   const requestDraw = useCallback(() => {
-    if (!frame.current) frame.current = requestAnimationFrame(draw);
-  }, [draw]);
+    if (!frame.current) frame.current = requestAnimationFrame(() => drawRef.current());
+  }, []);
 
   useEffect(() => {
     requestDraw();
-  }, [requestDraw]);
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  }, [draw, requestDraw]);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    },
+    [],
+  );
 
   // Size the canvas to its box, in device pixels.
   useEffect(() => {

@@ -69,8 +69,8 @@ function DatanetView({ id, status }: { id: string; status: string }) {
                 {d.payees.items.length === 0 ? <div className="state empty">Nothing paid yet.</div> : (
                   <table className="table">
                     <thead><tr><th>Account</th><th className="r">Attributions</th><th className="r">As owner</th><th className="r">As contributor</th><th className="r">Total</th></tr></thead>
-                    <tbody>{d.payees.items.map((p) => (
-                      <tr key={p.account}>
+                    <tbody>{d.payees.items.map((p, i) => (
+                      <tr key={`${p.account}:${i}`}>
                         <td><Addr address={p.account} /></td>
                         <td className="r num">{formatInt(p.attributionCount)}</td>
                         <td className="r"><Amount value={p.ownerCut} /></td>

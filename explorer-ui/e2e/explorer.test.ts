@@ -1,0 +1,253 @@
+/**
+ * Browser end-to-end tests of the explorer in Debian's chromium (playwright-core, no downloads).
+ * By default they build the UI and serve it with the mock API (mock-server.ts). Point them at a real
+ * served, indexed scenario with E2E_BASE_URL (and E2E_ACCOUNT / E2E_MODEL_ID / E2E_INFERENCE_ID /
+ * E2E_HOSTILE_DATANET_ID for its ids); every expected value is read from that server's own API.
+ * Screenshots of each page go to explorer-ui/e2e/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { INFERENCE, MODEL_LINEAGE, type InferenceData, type LineageData } from "../src/api/queries";
+import { formatAmountString } from "../src/lib/amount";
+import { ruleText } from "../src/lib/format";
+import { ADDR } from "./fixtures";
+import { startMockServer, type MockServer } from "./mock-server";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const shots = join(here, "screenshots");
+const external = process.env.E2E_BASE_URL?.replace(/\/$/, "");
+const ACCOUNT = process.env.E2E_ACCOUNT ?? ADDR.alice;
+const MODEL_ID = process.env.E2E_MODEL_ID ?? "2";
+const INFERENCE_ID = process.env.E2E_INFERENCE_ID ?? "3";
+const HOSTILE_DATANET_ID = process.env.E2E_HOSTILE_DATANET_ID ?? "2";
+
+let mock: MockServer | undefined;
+let base = "";
+let browser: Browser;
+let tmp = "";
+
+beforeAll(async () => {
+  if (external) base = external;
+  else {
+    tmp = mkdtempSync(join(tmpdir(), "explorer-ui-"));
+    const { build } = await import("vite");
+    // Test the production bundle (vitest sets NODE_ENV=test, which would bundle React's dev build).
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = "production";
+    try {
+      await build({ configFile: join(here, "..", "vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir: tmp, emptyOutDir: true } });
+    } finally {
+      process.env.NODE_ENV = env;
+    }
+    mock = await startMockServer({ distDir: tmp });
+    base = mock.url;
+  }
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mock?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Watched {
+  page: Page;
+  ctx: BrowserContext;
+  problems: string[];
+  dialogs: string[];
+}
+
+/** A fresh page that records dialogs, page errors and CSP violations. */
+async function open(path: string, viewport = { width: 1366, height: 900 }): Promise<Watched> {
+  const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" || /Content Security Policy/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(base + path, { waitUntil: "domcontentloaded" });
+  return { page, ctx, problems, dialogs };
+}
+
+async function api<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+async function shot(w: Watched, name: string) {
+  await w.page.screenshot({ path: join(shots, name), fullPage: true });
+}
+
+describe("explorer in chromium", () => {
+  test("home shows network totals and the live feed", async () => {
+    const w = await open("/");
+    await w.page.getByText("Live feed").waitFor();
+    await w.page.locator(".stat-value .amount").first().waitFor();
+    await w.page.locator(".table tbody tr").first().waitFor();
+    expect(await w.page.locator(".table tbody tr").count()).toBeGreaterThan(3);
+    await shot(w, "home.png");
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("searching an address shows the same claimable as the API", async () => {
+    const { account } = await api<{ account: { claimable: string } }>(`query($a: String!) { account(address: $a) { claimable } }`, { a: ACCOUNT });
+    const w = await open("/");
+    await w.page.getByRole("searchbox", { name: "Search" }).fill(ACCOUNT);
+    await w.page.getByRole("button", { name: "Search" }).click();
+    await w.page.waitForURL(`**/account/${ACCOUNT.toLowerCase()}`);
+    const claimable = w.page.getByTestId("claimable").locator(".amount");
+    await claimable.waitFor();
+    expect(await claimable.getAttribute("data-base")).toBe(account.claimable);
+    expect(await claimable.textContent()).toBe(formatAmountString(account.claimable).text);
+    await w.page.getByText("What each contribution earned").waitFor();
+    await w.page.locator(".chart-svg").waitFor();
+    const csv = w.page.getByRole("link", { name: "Download earnings CSV" });
+    expect(await csv.getAttribute("href")).toBe(`/api/accounts/${ACCOUNT.toLowerCase()}/earnings.csv`);
+    await w.page.waitForLoadState("networkidle");
+    await shot(w, "account.png");
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("a model page draws its lineage graph with every node the API returned", async () => {
+    const data = await api<LineageData>(MODEL_LINEAGE, { modelId: MODEL_ID, depth: 4, limit: 25, minWeightPpm: 0 });
+    const expected = data.modelLineage!.nodes.length;
+    const w = await open(`/model/${MODEL_ID}`);
+    const canvas = w.page.locator("canvas.graph-canvas[data-node-count]");
+    await canvas.waitFor({ timeout: 30_000 });
+    expect(Number(await canvas.getAttribute("data-node-count"))).toBe(expected);
+    expect(Number(await canvas.getAttribute("data-edge-count"))).toBe(data.modelLineage!.edges.length);
+    const stats = await w.page.evaluate(() => window.__lineageStats);
+    expect(stats?.nodes).toBe(expected);
+    // Raising the minimum weight folds light edges away, without a refetch.
+    const before = mock?.operations.filter((o) => o === "Lineage").length ?? 0;
+    await w.page.getByLabel("Minimum edge weight").fill("60");
+    await w.page.waitForFunction((n) => Number(document.querySelector("canvas.graph-canvas")?.getAttribute("data-node-count")) < n, expected);
+    if (mock) expect(mock.operations.filter((o) => o === "Lineage").length).toBe(before);
+    await w.page.getByLabel("Minimum edge weight").fill("0");
+    await w.page.waitForFunction((n) => Number(document.querySelector("canvas.graph-canvas")?.getAttribute("data-node-count")) === n, expected);
+    await w.page.locator("#lineage").scrollIntoViewIfNeeded();
+    await shot(w, "model.png");
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("a flagged inference spells out each broken rule", async () => {
+    const { inference } = await api<InferenceData>(INFERENCE, { id: INFERENCE_ID });
+    expect(inference?.clean).toBe(false);
+    const w = await open(`/inference/${INFERENCE_ID}`);
+    const list = w.page.getByTestId("violations");
+    await list.waitFor();
+    const text = (await list.textContent()) ?? "";
+    for (const v of inference!.violations) {
+      expect(text).toContain(v.rule);
+      expect(text).toContain(ruleText(v.rule).title);
+      for (const c of v.contributionIds) expect(text).toContain(`#${c}`);
+    }
+    expect(await w.page.locator(".violation").count()).toBe(inference!.violations.length);
+    await w.page.waitForLoadState("networkidle");
+    await shot(w, "inference.png");
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("a datanet named like markup with a javascript: URI renders as inert text", async () => {
+    const { datanet } = await api<{ datanet: { name: string; metadataURI: string } }>(`query($id: BigInt!) { datanet(id: $id) { name metadataURI } }`, { id: HOSTILE_DATANET_ID });
+    const w = await open(`/datanet/${HOSTILE_DATANET_ID}`);
+    const title = w.page.getByTestId("datanet-name");
+    await title.waitFor();
+    expect(await title.textContent()).toContain(datanet.name);
+    const uri = w.page.getByTestId("datanet-uri");
+    expect(await uri.textContent()).toContain(datanet.metadataURI.slice(0, 20));
+    // nothing the name or URI describe became markup or a live link
+    expect(await w.page.locator("img").count()).toBe(0);
+    expect(await w.page.locator('a[href^="javascript:" i], a[href^="data:" i]').count()).toBe(0);
+    expect(await uri.locator("a").count()).toBe(0);
+    await w.page.waitForLoadState("networkidle");
+    await w.page.waitForTimeout(300);
+    expect(w.dialogs).toEqual([]);
+    await shot(w, "datanet-hostile.png");
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("the audit page lists flagged inferences and unverified runs, filterable by rule", async () => {
+    const w = await open("/audit?rule=SPLIT_MISMATCH");
+    await w.page.getByText(/Flagged inferences \(\d+\)/).waitFor();
+    const rows = w.page.locator(".table tbody tr");
+    const n = await rows.count();
+    for (let i = 0; i < n; i++) expect(await rows.nth(i).textContent()).toContain(ruleText("SPLIT_MISMATCH").title);
+    await shot(w, "audit.png");
+    await w.page.getByRole("link", { name: "Unverified training runs" }).click();
+    await w.page.getByText(/Unverified training runs \(\d+\)/).waitFor();
+    await shot(w, "audit-runs.png");
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("pages fit a phone screen", async () => {
+    for (const [path, name] of [[`/inference/${INFERENCE_ID}`, "phone-inference.png"], [`/model/${MODEL_ID}`, "phone-model.png"]] as const) {
+      const w = await open(path, { width: 390, height: 844 });
+      await w.page.locator(".page-head").waitFor();
+      await w.page.waitForLoadState("networkidle");
+      const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      await shot(w, name);
+      expect(w.problems).toEqual([]);
+      await w.ctx.close();
+    }
+  });
+});
+
+describe.skipIf(!!external)("lineage graph at scale (mock data)", () => {
+  test.each([["3", 5000, "model-5k.png"], ["4", 10000, "model-10k.png"]] as const)("model %s draws %d nodes and stays responsive", async (id, n, name) => {
+    const w = await open(`/model/${id}`);
+    const canvas = w.page.locator("canvas.graph-canvas[data-node-count]");
+    await canvas.waitFor({ timeout: 60_000 });
+    expect(Number(await canvas.getAttribute("data-node-count"))).toBe(n);
+    await w.page.locator("#lineage").scrollIntoViewIfNeeded();
+    // Zoom in and out with the wheel and pan by dragging; collect the draw times (reported, not asserted).
+    const box = (await canvas.boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const times: number[] = [];
+    await w.page.mouse.move(cx, cy);
+    for (const dy of [-400, -400, -400, 400, 400, 400, -200]) {
+      await w.page.mouse.wheel(0, dy);
+      await w.page.waitForTimeout(40);
+      times.push((await w.page.evaluate(() => window.__lineageStats?.drawMs)) ?? NaN);
+    }
+    await w.page.mouse.down();
+    await w.page.mouse.move(cx + 200, cy + 100, { steps: 5 });
+    await w.page.mouse.up();
+    await w.page.waitForTimeout(40);
+    times.push((await w.page.evaluate(() => window.__lineageStats?.drawMs)) ?? NaN);
+    const stats = await w.page.evaluate(() => window.__lineageStats);
+    console.log(`[lineage ${n}] layout ${stats?.layoutMs.toFixed(0)} ms in ${stats?.layoutWhere}; draw ms: ${times.map((t) => t.toFixed(1)).join(", ")}`);
+    expect(stats?.layoutWhere).toBe("worker");
+    expect(times.every((t) => Number.isFinite(t))).toBe(true);
+    await w.page.getByRole("button", { name: "Fit to view" }).click();
+    await w.page.waitForTimeout(60);
+    await shot(w, name);
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+});
