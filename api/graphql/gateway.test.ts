@@ -4,13 +4,12 @@
  */
 import { describe, expect, test } from "vitest";
 import { execute, parse } from "graphql/index.js";
-import { makeExecutableSchema } from "@graphql-tools/schema";
+import { makeSchema as makeExecutableSchema } from "./executable.js";
 import { buildGateway, introspectPonder, touchesOnly, type PonderExecutor } from "./gateway.js";
 import { LIMITS } from "./limits.js";
 import { BigIntScalar } from "./scalars.js";
 
-const ponderLike = makeExecutableSchema({
-  typeDefs: /* GraphQL */ `
+const ponderLike = makeExecutableSchema(/* GraphQL */ `
     scalar BigInt
     scalar JSON
     type PageInfo { hasNextPage: Boolean!, hasPreviousPage: Boolean!, startCursor: String, endCursor: String }
@@ -25,7 +24,7 @@ const ponderLike = makeExecutableSchema({
       _meta: Meta
     }
   `,
-  resolvers: {
+  {
     Query: {
       account: () => ({ address: "ponder", accrued: "1" }),
       accounts: (_: unknown, args: { where?: { accrued_gt?: string } }) => {
@@ -37,7 +36,7 @@ const ponderLike = makeExecutableSchema({
       _meta: () => ({ status: { ok: true } }),
     },
   },
-});
+);
 
 let ponderCalls = 0;
 const executor: PonderExecutor = async (req) => {
@@ -47,21 +46,20 @@ const executor: PonderExecutor = async (req) => {
   return (await execute({ schema: ponderLike, document: parse(wire.query), variableValues: wire.variables, operationName: wire.operationName })) as never;
 };
 
-const ours = makeExecutableSchema({
-  typeDefs: /* GraphQL */ `
+const ours = makeExecutableSchema(/* GraphQL */ `
     scalar BigInt
     type PageInfo { hasNextPage: Boolean!, hasPreviousPage: Boolean!, startCursor: String, endCursor: String }
     type Account { address: String!, claimable: BigInt! }
     type Query { account(address: String!): Account!, echo(n: BigInt!): BigInt! }
   `,
-  resolvers: {
+  {
     BigInt: BigIntScalar,
     Query: {
       account: (_: unknown, a: { address: string }) => ({ address: a.address, claimable: 7n }),
       echo: (_: unknown, a: { n: bigint }) => a.n * 2n,
     },
   },
-});
+);
 
 async function gateway() {
   return buildGateway({ ours, ponder: { schema: await introspectPonder(executor), executor } });
@@ -113,7 +111,9 @@ describe("limits and bad requests", () => {
     [{ query: "mutation { x }" }, "this API is read-only", "BAD_REQUEST"],
     [{ query: "query($n: BigInt!) { echo(n: $n) }" }, 'Variable "$n" of required type "BigInt!" was not provided', "BAD_USER_INPUT"],
     [{ query: "{ account(address: \"x\") { address } }", variables: [1] }, "variables must be a JSON object", "BAD_REQUEST"],
-  ])("rejects %j with a clear message", async (req, message, code) => {
+    [{ query: '{ echo(n: "abc") }' }, 'BigInt cannot represent "abc"', "BAD_USER_INPUT"],
+    [{ query: '{ accounts(where: { accrued_gt: "abc" }) { totalCount } }' }, 'BigInt cannot represent "abc"', "BAD_USER_INPUT"],
+  ])("rejects %s with a clear message", async (req, message, code) => {
     const gw = await gateway();
     const r = await gw.run(req, {});
     expect(r.status).toBe(400);
@@ -134,3 +134,4 @@ describe("limits and bad requests", () => {
     expect(validate(s, intro, [maxDepthRule(10, 16)])).toHaveLength(0);
   });
 });
+

@@ -89,7 +89,7 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
     const clashing = Object.keys(args.ponder.schema.getTypeMap()).filter((n) => !n.startsWith("__") && ourTypes.has(n) && !SHARED_TYPES.has(n));
     subschemas.push({
       schema: args.ponder.schema,
-      executor: (async (req: { document: DocumentNode; variables?: unknown; operationName?: string }) => exec({ query: print(req.document), variables: req.variables as Record<string, unknown> | undefined, operationName: req.operationName })) as SubschemaConfig["executor"],
+      executor: (async (req: { document: DocumentNode; variables?: unknown; operationName?: string }) => exec({ query: print(req.document), variables: jsonSafe(req.variables) as Record<string, unknown> | undefined, operationName: req.operationName })) as SubschemaConfig["executor"],
       transforms: [
         // Our root fields win on a name collision (account, inference, model, datanet, ...).
         new FilterRootFields((_op, fieldName) => !ourRootFields.has(fieldName)),
@@ -105,9 +105,21 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
     ? stitchSchemas({
         subschemas,
         mergeTypes: false,
-        onTypeConflict: (left: GraphQLNamedType, right: GraphQLNamedType, info) => (info?.left.subschema === ourSubschema ? left : info?.right.subschema === ourSubschema ? right : right),
+        onTypeConflict: (left: GraphQLNamedType, right: GraphQLNamedType, info) => (info?.left.subschema === ourSubschema ? left : right),
       })
     : ours;
+  if (stitched !== ours) {
+    // Stitching makes gateway scalars pass values through untouched (subschemas parse them). Give
+    // the gateway our BigInt so bad literals/variables fail validation with our message, before
+    // any execution, on both paths.
+    const gatewayBigInt = stitched.getType("BigInt");
+    const ourBigInt = ours.getType("BigInt");
+    if (gatewayBigInt && ourBigInt && isScalarType(gatewayBigInt) && isScalarType(ourBigInt)) {
+      gatewayBigInt.serialize = ourBigInt.serialize;
+      gatewayBigInt.parseValue = ourBigInt.parseValue;
+      gatewayBigInt.parseLiteral = ourBigInt.parseLiteral;
+    }
+  }
 
   const rules = [...specifiedRules, maxDepthRule(limits.maxDepth, limits.maxIntrospectionDepth), maxAliasesRule(limits.maxAliases)];
   const cache = new Map<string, { document: DocumentNode; oursOnly: boolean } | { errors: GraphQLError[] }>();
@@ -171,6 +183,14 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
   };
 }
 
+/** Delegated variables may hold bigint (parsed by our BigInt scalar): JSON carries them as decimal strings. */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  return value;
+}
+
 function badRequest(message: string): GraphqlResponse {
   return { status: 400, body: { errors: [{ message, extensions: { code: "BAD_REQUEST" } }] } };
 }
@@ -219,7 +239,7 @@ export function formatError(error: GraphQLError, defaultCode?: string): GraphQLF
 
 /** Messages graphql-js produces when a client's variable or literal does not fit its type. */
 function isCoercionMessage(message: string): boolean {
-  return /^(Variable "\$|Invalid value|Expected value of type|Expected type|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|Enum "|Value "|Invalid limit|Invalid ).*/.test(message);
+  return /^(Variable "\$|Argument "|Invalid value|Expected value of type|Expected type|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|Enum "|Value "|Invalid limit|Invalid ).*/.test(message);
 }
 
 /**

