@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// `npx openledger-explorer earnings <address> [--api URL] [--json|--csv]` (api/cli.ts, run through tsx).
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../cli.ts");
+process.exitCode = await main(process.argv.slice(2));

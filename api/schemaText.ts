@@ -1,0 +1,24 @@
+/**
+ * The published schema text (schema.graphql) built offline, without a database or a chain: Ponder's
+ * graphql() middleware over ponder.schema.ts (introspected in process) stitched with ours, exactly
+ * as the server does it. `npm run schema:write` writes it; api/schema.test.ts and the live API
+ * test fail when the committed file differs.
+ */
+import { fileURLToPath } from "node:url";
+import { lazyGateway, ponderExecutor, publishedSchemaText } from "./graphql/index.js";
+
+export const SCHEMA_FILE = fileURLToPath(new URL("../schema.graphql", import.meta.url));
+
+export async function buildPublishedSchema(): Promise<string> {
+  const g = globalThis as { PONDER_DATABASE?: unknown };
+  // graphql() refuses to initialise outside a Ponder process; introspection never touches the database.
+  const hadDatabase = g.PONDER_DATABASE !== undefined;
+  if (!hadDatabase) g.PONDER_DATABASE = { readonlyQB: undefined };
+  try {
+    const [{ graphql }, schema] = await Promise.all([import("ponder"), import("../ponder.schema.js")]);
+    const middleware = graphql({ db: undefined as never, schema: schema as never });
+    return publishedSchemaText(await lazyGateway(ponderExecutor(middleware))());
+  } finally {
+    if (!hadDatabase) delete g.PONDER_DATABASE;
+  }
+}
