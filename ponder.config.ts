@@ -9,6 +9,7 @@
 import { createConfig } from "ponder";
 import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi } from "./abis/index.js";
 import { readDeployment } from "./chain/deployment.js";
+import { purgeForeignSyncData } from "./indexer/syncGuard.js";
 
 function fail(message: string): never {
   console.error(`error: ${message}`);
@@ -37,6 +38,15 @@ if (deployment.chainId !== chainId) {
 
 const isDevnet = chainId === 31337;
 const pollingInterval = intEnv("POLLING_INTERVAL_MS", isDevnet ? 250 : 1000);
+
+// A restarted devnet reuses chain id and block numbers: drop another chain's rows from ponder_sync
+// (only when indexing, never from `ponder serve`, which must not touch a running indexer's data).
+const indexing = process.argv.some((a) => a === "start" || a === "dev");
+if (isDevnet && indexing && process.env.DATABASE_URL) {
+  if (await purgeForeignSyncData({ connectionString: process.env.DATABASE_URL, chainId, rpcUrl })) {
+    console.warn(`note: removed ponder_sync data of an earlier chain ${chainId} (the devnet was restarted)`);
+  }
+}
 
 const contract = <abi>(abi: abi, name: keyof typeof deployment.contracts) => ({
   abi,

@@ -31,25 +31,53 @@ export async function postgresAvailable(): Promise<boolean> {
 }
 
 let counter = 0;
-/** A database of its own for one indexer run: a temp PGlite directory or a unique PostgreSQL schema. */
-export function freshDatabase(kind: DbKind): { source: DigestSource; env: Record<string, string>; cleanup(): Promise<void> } {
-  const schema = `idx_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+const adminQuery = async (sql: string) => {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+};
+
+export interface TestDatabase {
+  source: DigestSource;
+  env: Record<string, string>;
+  /** Resolves once the database exists (startIndexer awaits it). */
+  ready: Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A database of its own for one indexer run: a temp PGlite directory, or a new PostgreSQL
+ * database (not just a schema: Ponder's ponder_sync schema is per database and keyed by chain id,
+ * so two anvils with chain id 31337 must never share one).
+ */
+export function freshDatabase(kind: DbKind): TestDatabase {
+  const name = `idx_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const schema = "indexer";
   if (kind === "pglite") {
     const directory = mkdtempSync(join(tmpdir(), "ponder-pglite-"));
     return {
       source: { kind: "pglite", directory, schema },
       env: { PGLITE_DIR: directory, DATABASE_URL: "" },
+      ready: Promise.resolve(),
       cleanup: async () => rmSync(directory, { recursive: true, force: true }),
     };
   }
+  const ready = adminQuery(`CREATE DATABASE "${name}"`);
+  ready.catch(() => {}); // reported where it is awaited
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const connectionString = url.toString();
   return {
-    source: { kind: "postgres", connectionString: POSTGRES_URL, schema },
-    env: { DATABASE_URL: POSTGRES_URL },
+    source: { kind: "postgres", connectionString, schema },
+    env: { DATABASE_URL: connectionString },
+    ready,
     cleanup: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-      await client.end();
+      await ready.catch(() => {});
+      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
     },
   };
 }
@@ -70,10 +98,11 @@ export async function startIndexer(opts: {
   rpcUrl: string;
   deploymentFile: string;
   chainId?: number;
-  db: ReturnType<typeof freshDatabase>;
+  db: TestDatabase;
   endBlock?: number;
   extraEnv?: Record<string, string>;
 }): Promise<IndexerRun> {
+  await opts.db.ready;
   const port = await freePort();
   const handle = spawnPonder({
     command: "start",
