@@ -32,6 +32,8 @@ export interface SimulateOptions {
   privateKey?: Hex;
   /** Seconds the activity's block timestamps should span (anvil only). Default: up to now from an old chain, else 7 days. */
   spanSeconds?: number;
+  /** "auto" (default): impersonate on anvil, sign elsewhere. "signed": always sign locally (tests the fallback on anvil). */
+  mode?: "auto" | "signed";
 }
 
 export interface ManifestViolation {
@@ -226,13 +228,14 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
   }
   const admin = await readAddress(rpc, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "admin" }));
   const tokenOwner = await readAddress(rpc, addr.token, encodeFunctionData({ abi: OpenTokenAbi, functionName: "owner" }));
-  if (!node.anvil) {
+  const useAnvil = node.anvil && opts.mode !== "signed";
+  if (!useAnvil) {
     if (!opts.privateKey) throw new SimulationError("this node is not anvil, so accounts cannot be impersonated: pass the deployer's key (--private-key)");
     if (privateKeyToAccount(opts.privateKey).address.toLowerCase() !== admin.toLowerCase()) {
       throw new SimulationError(`--private-key is not the AttributionEngine admin ${admin}`);
     }
   }
-  if (tokenOwner.toLowerCase() !== admin.toLowerCase() && !node.anvil) {
+  if (tokenOwner.toLowerCase() !== admin.toLowerCase() && !useAnvil) {
     throw new SimulationError(`the OpenToken owner ${tokenOwner} differs from the engine admin ${admin}; cannot mint on a non-anvil chain`);
   }
 
@@ -256,7 +259,7 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
 
   let restoreAutomine: boolean | undefined;
   let sender: Sender;
-  if (node.anvil) {
+  if (useAnvil) {
     restoreAutomine = await rpc.tryCall<boolean>("anvil_getAutomine");
     // Bigger blocks: hundreds of inferences per evm_mine.
     const raised = (await rpc.tryCall("evm_setBlockGasLimit", [toHexQ(BLOCK_GAS_LIMIT)])) !== undefined;
@@ -279,7 +282,7 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
     }
     return manifest;
   } finally {
-    if (node.anvil) {
+    if (useAnvil) {
       await rpc.tryCall("anvil_autoImpersonateAccount", [false]);
       if (restoreAutomine !== false) await rpc.tryCall("evm_setAutomine", [true]);
     }
@@ -329,8 +332,16 @@ async function run(
   const tx = (from: Address, to: Address, data: Hex, gas: bigint, label: string, expectRevert = false): TxRequest => ({ from, to, data, gas, label, expectRevert });
   const strGas = (...s: string[]) => GAS.perByte * BigInt(s.reduce((n, x) => n + Buffer.byteLength(x), 0));
 
-  // --- setup: attestors, payers funded and approving -----------------------------------------
+  // --- setup: gas money (signed mode), attestors, payers funded and approving ------------------
   progress({ phase: "setup", done: 0, total: totalSteps });
+  if (sender.mode === "signed") {
+    for (const a of actors.all) {
+      if (a === actors.admin) continue;
+      const value = actors.attestors.includes(a) ? 5n * OPEN : OPEN / 2n;
+      sender.queue({ from: actors.admin, to: a, data: "0x", gas: 21_000n, value, label: `fund(${a})` });
+    }
+    await sender.flush();
+  }
   for (const a of actors.attestors) {
     sender.queue(tx(actors.admin, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "setAttestor", args: [a, true] }), GAS.small, `setAttestor(${a})`));
     attestorsActive.add(a);
