@@ -243,17 +243,18 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
   const actors = makeActors(opts.seed, cfg, admin, opts.privateKey);
   const progress = opts.onProgress ?? (() => {});
 
-  // Block clock: spread the activity over several days.
+  // Block clock: spread the activity over several days. Each block's timestamp follows the
+  // run's progress (share of rounds and inferences done), plus a few random seconds.
   const latest = await rpc.call<{ timestamp: Hex; number: Hex }>("eth_getBlockByNumber", ["latest", false]);
   const firstBlock = BigInt(latest.number) + 1n;
-  let clock = Number(BigInt(latest.timestamp));
+  const startTime = Number(BigInt(latest.timestamp));
+  let clock = startTime;
   const now = Math.floor(Date.now() / 1000);
   const span = opts.spanSeconds ?? (clock < now - 2 * 86_400 ? now - clock - 600 : 7 * 86_400);
-  const estimatedBlocks = cfg.rounds * 6 + Math.ceil(cfg.inferences / 60);
-  const step = Math.max(1, span / estimatedBlocks);
   const clockRng = rootRng.fork(1);
+  const timeline = { fraction: 0 };
   const nextTimestamp = () => {
-    clock += Math.max(1, Math.round(step * (0.25 + 1.5 * clockRng.float())));
+    clock = Math.max(clock + clockRng.int(1, 30), startTime + Math.floor(span * timeline.fraction));
     return clock;
   };
 
@@ -272,7 +273,7 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
   }
 
   try {
-    const manifest = await run(opts, cfg, rpc, sender, actors, addr, rootRng, progress, tokenOwner);
+    const manifest = await run(opts, cfg, rpc, sender, actors, addr, rootRng, progress, tokenOwner, timeline);
     manifest.firstBlock = String(firstBlock);
     const seconds = (performance.now() - started) / 1000;
     manifest.stats = { seconds: Math.round(seconds * 100) / 100, inferencesPerSecond: Math.round(manifest.inferences / seconds), blocks: sender.blocksMined, mode: sender.mode };
@@ -306,6 +307,7 @@ async function run(
   rootRng: Rng,
   progress: NonNullable<SimulateOptions["onProgress"]>,
   tokenOwner: Address,
+  timeline: { fraction: number },
 ): Promise<Manifest> {
   const state = new ChainModel();
   const violations: ManifestViolation[] = [];
@@ -379,6 +381,7 @@ async function run(
 
   for (let round = 0; round < cfg.rounds; round++) {
     const rng = rootRng.fork(100 + round);
+    timeline.fraction = round / cfg.rounds;
     progress({ phase: `round ${round + 1}/${cfg.rounds}: registry`, done: round, total: totalSteps });
 
     // --- A1: datanets, models, fee params, attestor changes ---------------------------------
@@ -601,7 +604,8 @@ async function run(
     const irng = rootRng.fork(10_000 + round);
     const attestors = attestorRotation.filter((a) => attestorsActive.has(a));
     for (let done = 0; done < target; ) {
-      const chunk = Math.min(INFERENCE_CHUNK, target - done);
+      // At least a dozen chunks (so a dozen timestamps) per round, at most INFERENCE_CHUNK each.
+      const chunk = Math.min(INFERENCE_CHUNK, Math.ceil(target / 12), target - done);
       const planned: { outputHash: Hex; hits: RuleHit[]; n: number }[] = [];
       for (let i = 0; i < chunk; i++) {
         const p = pools[modelSampler.sample(irng)]!;
@@ -646,6 +650,7 @@ async function run(
       });
       done += chunk;
       inferencesDone += chunk;
+      timeline.fraction = (round + done / target) / cfg.rounds;
       progress({ phase: "inferences", done: inferencesDone, total: cfg.inferences });
     }
   }
