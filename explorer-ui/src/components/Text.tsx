@@ -17,7 +17,14 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
   };
   return (
     <button type="button" className="copy" onClick={copy} title={`${label} full value`} aria-label={`${label} full value`}>
-      {done ? "✓" : "⧉"}
+      {done ? (
+        "✓"
+      ) : (
+        <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" className="copy-icon">
+          <rect x="5" y="5" width="9" height="9" rx="1.5" />
+          <path d="M11 3.5V3a1 1 0 0 0-1-1H3a1 1 0 0 0-1 1v7a1 1 0 0 0 1 1h.5" />
+        </svg>
+      )}
     </button>
   );
 }

@@ -119,7 +119,7 @@ export function shortenSegments(segments: Segment[], max: number, mode: ShortenM
       n += lengthOf(u);
     }
   }
-  return { segments: mergeRuns([...head, { text: "…", marker: true }, ...tail]), shortened: true };
+  return { segments: mergeRuns([...head, { text: "…", marker: false }, ...tail]), shortened: true };
 }
 
 function mergeRuns(units: Segment[]): Segment[] {

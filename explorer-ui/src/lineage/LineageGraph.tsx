@@ -21,7 +21,13 @@ import { LayoutClient } from "./layoutClient";
 import { drawScene } from "./renderer";
 import { buildScene, KIND_COLORS, type Scene } from "./scene";
 import type { LineageNode } from "./types";
-import { fitBounds, pan, screenToWorld, zoomAt, type Viewport } from "./viewport";
+import { fitBounds, initialView, pan, screenToWorld, zoomAt, type Viewport } from "./viewport";
+
+/** Opening view: centred on the model node (the focus) when the graph is too tall to show whole. */
+function startView(s: Scene, w: number, h: number, focusId: string): Viewport {
+  const i = Math.max(0, s.nodes.findIndex((n) => n.id === focusId));
+  return initialView(s.bounds, { x: (s.x[i] ?? 0) + s.w / 2, y: (s.y[i] ?? 0) + s.h / 2 }, w, h);
+}
 
 declare global {
   interface Window {
@@ -92,7 +98,7 @@ export function LineageGraph({ modelId }: { modelId: string }) {
           {q.loading ? " · refreshing…" : ""}
         </span>
       </div>
-      <GraphCanvas nodes={folded.nodes} edges={folded.edges} folds={folded.folds} onExpand={expand} />
+      <GraphCanvas nodes={folded.nodes} edges={folded.edges} folds={folded.folds} onExpand={expand} focusId={focusId} />
       <div className="legend">
         {Object.entries(KIND_COLORS).filter(([k]) => k !== "OTHER").map(([k, c]) => (
           <span key={k} className={`lg-kind kind-${k.toLowerCase()}`}>{c.name}</span>
@@ -109,9 +115,10 @@ interface CanvasProps {
   edges: import("./types").LineageEdge[];
   folds: Map<string, FoldGroup>;
   onExpand: (parentId: string, group?: FoldGroup) => void;
+  focusId: string;
 }
 
-function GraphCanvas({ nodes, edges, folds, onExpand }: CanvasProps) {
+function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const clientRef = useRef<LayoutClient | null>(null);
@@ -141,7 +148,7 @@ function GraphCanvas({ nodes, edges, folds, onExpand }: CanvasProps) {
         if (!live) return;
         const s = buildScene(nodes, edges, layout);
         const { w, h } = sizeRef.current;
-        vpRef.current = fitBounds(s.bounds, w || 800, h || 500);
+        vpRef.current = startView(s, w || 800, h || 500, focusId);
         setSelected(-1);
         setHover(null);
         hoverRef.current = -1;
@@ -152,6 +159,7 @@ function GraphCanvas({ nodes, edges, folds, onExpand }: CanvasProps) {
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [nodes, edges]);
 
   const draw = useCallback(() => {
@@ -202,13 +210,14 @@ function GraphCanvas({ nodes, edges, folds, onExpand }: CanvasProps) {
       canvas.height = Math.round(r.height * dpr);
       canvas.style.width = `${r.width}px`;
       canvas.style.height = `${r.height}px`;
-      if (first && scene) vpRef.current = fitBounds(scene.bounds, r.width, r.height);
+      if (first && scene) vpRef.current = startView(scene, r.width, r.height, focusId);
       requestDraw();
     };
     resize();
     const ro = new ResizeObserver(resize);
     ro.observe(wrap);
     return () => ro.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [requestDraw, scene]);
 
   // Wheel zoom (non-passive so the page does not scroll).

@@ -36,12 +36,21 @@ describe("layoutGraph", () => {
     expect(l.layer[1]).toBe(1);
   });
 
-  test("an adapter's parent model sits between the parent's runs and the adapter", () => {
+  test("an adapter's parent model sits between the runs and the adapter; runs share one column", () => {
     const l = layoutGraph(
       [n("d", "DATANET"), n("rp", "TRAINING_RUN"), n("parent", "MODEL"), n("ra", "TRAINING_RUN"), n("adapter", "MODEL")],
       [e("d", "rp"), e("rp", "parent"), e("parent", "adapter"), e("d", "ra"), e("ra", "adapter")],
     );
-    expect(Array.from(l.layer)).toEqual([0, 1, 2, 2, 3]);
+    expect(Array.from(l.layer)).toEqual([0, 1, 2, 1, 3]);
+  });
+
+  test("kinds keep their columns even when a datanet feeds the model directly (no training-run nodes)", () => {
+    // datanet d1 feeds the parent model, d2 feeds the adapter directly: both datanets in one column
+    const nodes = [n("p1", "CONTRIBUTOR"), n("c1", "CONTRIBUTION"), n("d1", "DATANET"), n("parent", "MODEL"),
+      n("p2", "CONTRIBUTOR"), n("c2", "CONTRIBUTION"), n("d2", "DATANET"), n("adapter", "MODEL")];
+    const l = layoutGraph(nodes, [e("p1", "c1"), e("c1", "d1"), e("d1", "parent"), e("parent", "adapter"), e("p2", "c2"), e("c2", "d2"), e("d2", "adapter")]);
+    expect(Array.from(l.layer)).toEqual([0, 1, 2, 3, 0, 1, 2, 4]);
+    noOverlapWithinLayers(l);
   });
 
   test("cycles in untrusted data are broken instead of looping", () => {

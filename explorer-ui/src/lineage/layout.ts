@@ -1,7 +1,9 @@
 /**
- * Layered left-to-right layout of a DAG (Sugiyama-style, kept small): layers by longest path then
- * pulled right next to their successors, order within a layer by barycentre sweeps, fixed-size
- * boxes stacked without overlap. Pure and synchronous: the Web Worker (layout.worker.ts) runs it off
+ * Layered left-to-right layout of a DAG (Sugiyama-style, kept small): each known kind has its own
+ * column (contributors, contributions, datanets, training runs, models, inferences), a node sits at
+ * least one column right of its predecessors (so a parent model comes before its adapter), folded
+ * groups and unknown kinds are pulled right next to their successors, empty columns are dropped;
+ * order within a column by barycentre sweeps; fixed-size boxes stacked without overlap. Pure and synchronous: the Web Worker (layout.worker.ts) runs it off
  * the main thread; tests call it directly.
  */
 import { KIND_ORDER } from "./types";
@@ -79,18 +81,32 @@ export function layoutGraph(nodes: readonly LayoutNodeIn[], edges: readonly Layo
     for (const s of succs[v]!) if (--indeg[s]! === 0) stack.push(s);
   }
 
-  // Longest path from the sources, then pull every node with successors right next to them.
+  // Column of its kind, at least one right of every predecessor (longest path with a floor)...
   const layer = new Int32Array(n);
-  for (const v of order) for (const p of preds[v]!) layer[v] = Math.max(layer[v]!, layer[p]! + 1);
+  const anchored = (v: number) => nodes[v]!.kind in KIND_ORDER && nodes[v]!.kind !== "FOLDED";
+  for (const v of order) {
+    let l = anchored(v) ? KIND_ORDER[nodes[v]!.kind]! : 0;
+    for (const p of preds[v]!) l = Math.max(l, layer[p]! + 1);
+    layer[v] = l;
+  }
+  // ...then folded groups and unknown kinds move right next to their successors.
   for (let k = order.length - 1; k >= 0; k--) {
     const v = order[k]!;
-    if (succs[v]!.length === 0) continue;
+    if (anchored(v) || succs[v]!.length === 0) continue;
     let m = Infinity;
     for (const s of succs[v]!) m = Math.min(m, layer[s]!);
     layer[v] = Math.max(layer[v]!, m - 1);
   }
+  // Drop empty columns (e.g. no training-run nodes in the graph).
   let maxLayer = 0;
   for (let i = 0; i < n; i++) maxLayer = Math.max(maxLayer, layer[i]!);
+  const used = new Int32Array(maxLayer + 1);
+  for (let i = 0; i < n; i++) used[layer[i]!] = 1;
+  const remap = new Int32Array(maxLayer + 1);
+  let next = 0;
+  for (let l = 0; l <= maxLayer; l++) remap[l] = used[l] ? next++ : -1;
+  for (let i = 0; i < n; i++) layer[i] = remap[layer[i]!]!;
+  maxLayer = Math.max(0, next - 1);
 
   // Initial order in each layer: by kind, then weight (heaviest first), then id.
   const layers: number[][] = Array.from({ length: n ? maxLayer + 1 : 0 }, () => []);

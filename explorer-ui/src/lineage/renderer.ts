@@ -62,6 +62,8 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, vp: Viewp
     const y2 = y[b]! + halfH;
     return !(Math.max(x1, x2) < view.minX || Math.min(x1, x2) > view.maxX || Math.max(y1, y2) < view.minY || Math.min(y1, y2) > view.maxY);
   };
+  // Level of detail: far out, edges are straight and thinner (curves cost raster time, not clarity).
+  const far = h * vp.scale < 4;
   const pathEdge = (e: number) => {
     const a = from[e]!;
     const b = to[e]!;
@@ -69,10 +71,14 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, vp: Viewp
     const x2 = x[b]!;
     const y1 = y[a]! + halfH;
     const y2 = y[b]! + halfH;
-    const mx = (x1 + x2) / 2;
     ctx.moveTo(x1, y1);
-    ctx.bezierCurveTo(mx, y1, mx, y2, x2, y2);
+    if (far) ctx.lineTo(x2, y2);
+    else {
+      const mx = (x1 + x2) / 2;
+      ctx.bezierCurveTo(mx, y1, mx, y2, x2, y2);
+    }
   };
+  const widthScale = far ? 0.4 : 1;
   ctx.lineCap = "butt";
   for (const batch of scene.batches) {
     ctx.beginPath();
@@ -84,7 +90,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, vp: Viewp
       any = true;
     }
     if (!any) continue;
-    ctx.lineWidth = batch.width * inv;
+    ctx.lineWidth = Math.max(0.6, batch.width * widthScale) * inv;
     ctx.strokeStyle = batch.style === "alert" ? "rgba(220,38,38,0.85)" : batch.style === "folded" ? "rgba(107,114,128,0.35)" : "rgba(71,85,105,0.38)";
     ctx.setLineDash(batch.style === "normal" ? [] : [4 * inv, 3 * inv]);
     ctx.stroke();
@@ -164,7 +170,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, vp: Viewp
     ctx.textAlign = "right";
     for (const i of visible) {
       const wt = scene.weights[i];
-      if (wt) ctx.fillText(wt.replace(" %", "%"), x[i]! + w - 5, y[i]! + halfH);
+      if (wt) ctx.fillText(wt, x[i]! + w - 5, y[i]! + halfH);
     }
     ctx.textAlign = "left";
   }

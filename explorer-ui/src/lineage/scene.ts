@@ -3,7 +3,6 @@
  * the renderer strokes each batch with one path. Built once per layout; pure.
  */
 import { visibleText } from "../lib/untrusted";
-import { formatPpm } from "../lib/amount";
 import type { Layout } from "./layout";
 import type { LineageEdge, LineageNode } from "./types";
 
@@ -61,12 +60,21 @@ export function shortLabel(node: LineageNode): string {
     case "CONTRIBUTOR":
       return /^0x[0-9a-fA-F]{40}$/.test(label) ? `${label.slice(0, 8)}…${label.slice(-6)}` : label;
     case "CONTRIBUTION":
-      return label && label !== id ? label : `Contribution #${id}`;
+      return label && label !== id && label !== `#${id}` ? label : `Contribution #${id}`;
     case "INFERENCE":
       return label && label !== id ? label : `Inference #${id}`;
     default:
       return label || `#${id}`;
   }
+}
+
+/** Compact percentage for canvas labels: "60%", "6.7%", "0.05%", "<0.01%". */
+export function shortPct(ppm: number): string {
+  if (!(ppm > 0)) return "";
+  if (ppm < 100) return "<0.01%";
+  if (ppm >= 100_000) return `${Math.round(ppm / 10_000)}%`;
+  if (ppm >= 10_000) return `${(Math.round(ppm / 1_000) / 10).toString()}%`;
+  return `${(Math.round(ppm / 100) / 100).toString()}%`;
 }
 
 export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: Layout): Scene {
@@ -110,7 +118,7 @@ export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: L
     h: layout.nodeH,
     kind,
     labels: nodes.map(shortLabel),
-    weights: nodes.map((nd) => (nd.weightPpm > 0 ? formatPpm(nd.weightPpm) : "")),
+    weights: nodes.map((nd) => shortPct(nd.weightPpm)),
     from,
     to,
     width,

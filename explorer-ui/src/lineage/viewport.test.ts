@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { fitBounds, MAX_SCALE, pan, screenToWorld, visibleWorld, worldToScreen, zoomAt } from "./viewport";
+import { fitBounds, initialView, MAX_SCALE, pan, screenToWorld, visibleWorld, worldToScreen, zoomAt } from "./viewport";
 
 describe("viewport", () => {
   test("fit puts the whole graph on screen, centred", () => {
@@ -30,5 +30,20 @@ describe("viewport", () => {
   test("pan moves by screen pixels and the visible rect follows", () => {
     const v = pan({ scale: 2, tx: 0, ty: 0 }, 100, 50);
     expect(visibleWorld(v, 200, 100)).toEqual({ minX: -50, minY: -25, maxX: 50, maxY: 25 });
+  });
+});
+
+describe("initialView", () => {
+  test("a small graph is shown whole", () => {
+    const b = { minX: 0, minY: -100, maxX: 800, maxY: 100 };
+    expect(initialView(b, { x: 700, y: 0 }, 1000, 600)).toEqual(fitBounds(b, 1000, 600));
+  });
+  test("a very tall graph shows all columns, legibly, centred on the model", () => {
+    const b = { minX: 0, minY: -40_000, maxX: 1000, maxY: 40_000 };
+    const v = initialView(b, { x: 900, y: 12 }, 1250, 560);
+    expect(v.scale).toBe(1);
+    expect(worldToScreen(v, 0, 12).y).toBeCloseTo(280);
+    expect(worldToScreen(v, 0, 0).x).toBeGreaterThanOrEqual(0);
+    expect(worldToScreen(v, 1000, 0).x).toBeLessThanOrEqual(1250);
   });
 });

@@ -1,0 +1,28 @@
+import { expect, test } from "vitest";
+import { layoutGraph } from "./layout";
+import { buildScene, edgeWidth, shortLabel, shortPct } from "./scene";
+import { edge, node } from "./testGraph";
+
+test.each([[0, ""], [50, "<0.01%"], [1_234, "0.12%"], [66_666, "6.7%"], [600_000, "60%"], [1_000_000, "100%"]])("shortPct(%d) = %s", (ppm, s) => {
+  expect(shortPct(ppm)).toBe(s);
+});
+
+test("edge widths grow with weight from 1 to 10 px", () => {
+  expect(edgeWidth(0, 100)).toBe(1);
+  expect(edgeWidth(100, 100)).toBe(10);
+  expect(edgeWidth(25, 100)).toBe(5.5);
+});
+
+test("canvas labels are passed through the visibility transform", () => {
+  expect(shortLabel(node("datanet:1", "DATANET", 0, { label: "evil\u202Etxt" }))).toBe("evil⟨U+202E⟩txt");
+  expect(shortLabel(node("contribution:7", "CONTRIBUTION", 0, { label: "#7", entityId: "7" }))).toBe("Contribution #7");
+  expect(shortLabel(node("contributor:x", "CONTRIBUTOR", 0, { label: "0x" + "ab".repeat(20) }))).toBe("0xababab…ababab");
+});
+
+test("edges are batched by width and style, one batch per combination", () => {
+  const nodes = [node("a", "CONTRIBUTION"), node("b", "CONTRIBUTION"), node("f", "FOLDED"), node("d", "DATANET"), node("m", "MODEL")];
+  const edges = [edge("a", "d", 100), edge("b", "d", 100), edge("f", "d", 100, "FOLDED"), edge("d", "m", 400), { ...edge("m", "d", 1), kind: "UNTRAINED" }];
+  const s = buildScene(nodes, edges.slice(0, 4), layoutGraph(nodes, edges.slice(0, 4)));
+  expect(s.batches.map((b) => [b.width, b.style, b.edges.length])).toEqual([[5.5, "normal", 2], [5.5, "folded", 1], [10, "normal", 1]]);
+  expect(s.incident[3]).toHaveLength(4);
+});
