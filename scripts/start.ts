@@ -19,18 +19,26 @@ import { indexedBlock, projectRoot, spawnPonder } from "../runtime/ponder.js";
 
 const env = process.env;
 const cleanups: (() => Promise<void>)[] = [];
-let stopping = false;
+/** Process groups we started: killed synchronously on exit, whatever path the exit takes. */
+const childGroups = new Set<number>();
+let shuttingDown: Promise<never> | null = null;
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+/** One shutdown, however many signals arrive (a terminal's Ctrl-C reaches npm, tsx and us). */
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= (async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return shuttingDown;
 }
+process.on("exit", () => {
+  for (const pgid of childGroups) {
+    try { process.kill(-pgid, "SIGKILL"); } catch {}
+  }
+});
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(sig, () => {
-    if (!stopping) console.log(`\nstopping (${sig})…`);
+    if (!shuttingDown) console.log(`\nstopping (${sig})…`);
     void shutdown(0);
   });
 }
@@ -63,6 +71,7 @@ async function startDevnet(): Promise<{ rpcUrl: string; deployment: Deployment; 
   const anvilPort = await checkPortFree(8545).then(() => 8545, freePort);
   log(`starting a local devnet (anvil) on port ${anvilPort}…`);
   const anvil = await startAnvil({ port: anvilPort, args: ["--chain-id", "31337"] });
+  if (anvil.process.pid) childGroups.add(anvil.process.pid);
   cleanups.push(() => anvil.stop());
   const transport = http(anvil.rpcUrl);
   const client = createPublicClient({ transport });
@@ -134,9 +143,10 @@ async function main() {
     command: "start", port, schema, stdio: "inherit", logLevel: (env.LOG_LEVEL as "warn") ?? "warn",
     env: { RPC_URL: rpcUrl, CHAIN_ID: String(deployment.chainId), DEPLOYMENT_FILE: deploymentFile, PGLITE_DIR: pgliteDir },
   });
+  if (ponder.process.pid) childGroups.add(ponder.process.pid);
   cleanups.push(() => ponder.stop());
   ponder.process.once("exit", (code) => {
-    if (!stopping) {
+    if (!shuttingDown) {
       console.error(`[start] the indexer stopped unexpectedly (exit code ${code}); see its output above`);
       void shutdown(code ?? 1);
     }
