@@ -4,7 +4,7 @@
  * file, runs a scenario, writes the manifest beside it, then stays up until Ctrl-C / SIGTERM and
  * stops its anvil on the way out.
  */
-import { writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createServer } from "node:net";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
@@ -36,6 +36,33 @@ async function shutdown(code: number): Promise<never> {
 }
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => void shutdown(0));
+
+/** Our parent chain (tsx wrapper, `sh -c`, npm): up to three ancestors, read from /proc (Linux). */
+function ancestors(): number[] {
+  const out: number[] = [];
+  for (let pid = process.ppid; pid > 1 && out.length < 3; ) {
+    out.push(pid);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+// `kill <npm pid>` does not reach us through `sh -c`: when an ancestor dies, shut down too.
+const watched = ancestors();
+setInterval(() => {
+  for (const pid of watched) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      void shutdown(0);
+      return;
+    }
+  }
+}, 500).unref();
 // Last resort if we die on an error: anvil runs in its own process group, take it down synchronously.
 process.on("exit", () => {
   const pid = chain?.anvil.process.pid;
