@@ -14,6 +14,7 @@ export const UINT256_MAX = (1n << 256n) - 1n;
 
 /** Shows a bad value in an error message without echoing kilobytes of it back. */
 export function preview(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
   const text = typeof value === "string" ? value : String(value);
   return JSON.stringify(text.length > 48 ? `${text.slice(0, 45)}...` : text);
 }

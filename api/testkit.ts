@@ -61,7 +61,8 @@ async function addExtras(chain: ProtocolChain): Promise<{ earner: Address; model
   return { earner, modelId };
 }
 
-export async function startApiScenario(kind: DbKind, seed = 7): Promise<ApiScenario> {
+export async function startApiScenario(kind: DbKind, opts: { seed?: number; env?: Record<string, string> } = {}): Promise<ApiScenario> {
+  const seed = opts.seed ?? 7;
   const chain = await startProtocolChain();
   let server: IndexerRun | undefined;
   let deployment: ReturnType<typeof writeDeploymentFile> | undefined;
@@ -71,7 +72,7 @@ export async function startApiScenario(kind: DbKind, seed = 7): Promise<ApiScena
     const extras = await addExtras(chain);
     const last = await chain.client.getBlockNumber();
     deployment = writeDeploymentFile(chain.deployment);
-    server = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db });
+    server = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db, extraEnv: opts.env });
     await server.waitForBlock(last, 300_000);
     const srv = server;
     const dep = deployment;

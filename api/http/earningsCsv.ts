@@ -21,7 +21,11 @@ import type { Db, Tables } from "../graphql/context.js";
 import { ApiError } from "./errors.js";
 
 export const CSV_COLUMNS = ["time", "block", "transaction", "inference", "model", "model_name", "datanet", "contribution", "role", "amount", "amount_open"] as const;
-export const CSV_CHUNK_ROWS = 1000;
+/** Rows per database round trip (API_CSV_CHUNK_ROWS overrides it, 1..10000: tests use a tiny one to cross chunk boundaries). */
+export const CSV_CHUNK_ROWS = (() => {
+  const n = Number(process.env.API_CSV_CHUNK_ROWS);
+  return Number.isSafeInteger(n) && n >= 1 && n <= 10_000 ? n : 1000;
+})();
 
 export function earningsCsvResponse(db: Db, t: Tables, addressParam: string): Response {
   const decoded = decodeAddress(addressParam);
