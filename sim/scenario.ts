@@ -36,12 +36,24 @@ export interface SimulateOptions {
   mode?: "auto" | "signed";
 }
 
+/**
+ * One inference an auditor must flag. `rules` lists CONTRIBUTION_NOT_ACCEPTED before
+ * OUTSIDE_TRAINING_LINEAGE, each with the concerned contribution ids ascending (decimal strings).
+ * SPLIT_MISMATCH cannot arise from a correct contract and is never listed.
+ */
 export interface ManifestViolation {
   outputHash: Hex;
   inferenceId: string;
   rules: { rule: "CONTRIBUTION_NOT_ACCEPTED" | "OUTSIDE_TRAINING_LINEAGE" | "SPLIT_MISMATCH"; contributionIds: string[] }[];
 }
 
+/**
+ * Ground truth of a scenario on a fresh deployment. `violations` holds every flagged inference,
+ * ascending by inferenceId (read from the InferenceAttributed events); every inference not listed is
+ * clean. `trainingRuns` in chain order; `honest` = the claimed root and count match the Accepted
+ * (not revoked) contributions of the named datanets at that block. `accounts`: every simulated
+ * account (admin first). `lastBlock`: the last block the simulator mined or waited for.
+ */
 export interface Manifest {
   seed: number;
   scale: Scale;
@@ -556,7 +568,8 @@ async function run(
       const k = Math.min(datanetList.length, m.parentId === 0n ? rng.int(1, 3) : rng.int(1, 2));
       const picks = datanetSampler.sampleDistinct(rng, k).map((i) => datanetList[i]!.id);
       const honest = forcedDishonest ? false : !rng.chance(DISHONEST_TRAINING_RATE);
-      const wrongCount = round === 2 || rng.chance(0.5);
+      // Round 1's first run claims a wrong root, round 2's a wrong count; later ones either.
+      const wrongCount = round === 2 || (round !== 1 && rng.chance(0.5));
       forcedDishonest = false;
       const claim = state.honestClaim(picks);
       const root = honest || wrongCount ? claim.root : rng.bytes32();
