@@ -68,7 +68,8 @@ function buildExplorerIfStale() {
 }
 
 async function startDevnet(): Promise<{ rpcUrl: string; deployment: Deployment; deploymentFile: string }> {
-  const anvilPort = await checkPortFree(8545).then(() => 8545, freePort);
+  const wanted = Number(env.DEVNET_PORT ?? 8545);
+  const anvilPort = await checkPortFree(wanted).then(() => wanted, freePort);
   log(`starting a local devnet (anvil) on port ${anvilPort}…`);
   const anvil = await startAnvil({ port: anvilPort, args: ["--chain-id", "31337"] });
   if (anvil.process.pid) childGroups.add(anvil.process.pid);
@@ -160,6 +161,10 @@ async function main() {
   }, 3000);
   try {
     await ponder.waitReady(24 * 3600_000);
+    // /ready means the backfill is over; the last (unfinalized) blocks are still caught up in
+    // realtime mode. Ready for people means: indexed up to the head we saw.
+    const head = Number(await client.getBlockNumber());
+    while (((await indexedBlock(ponder.url)) ?? -1) < head) await new Promise((r) => setTimeout(r, 250));
   } finally {
     clearInterval(progress);
   }
