@@ -33,6 +33,9 @@ runMain(async () => {
   const refusal = devnetRefusal(node, rpcUrl);
   if (refusal && !force) throw new Error(refusal);
 
+  if (scale === "large" && node.anvil) {
+    console.log("note: anvil keeps every block, receipt and log in memory; the large scale (~1M inferences, ~10M logs) needs about 24 GB of RAM for anvil itself");
+  }
   const parsed = readDeployment(file);
   if (!parsed.ok) throw new Error(parsed.error);
 
