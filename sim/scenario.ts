@@ -136,15 +136,6 @@ const GAS = {
   },
 };
 
-const DEBUG_GAS = process.env.SIM_DEBUG_GAS === "1";
-const gasSeen = new Map<number, bigint>();
-function debugGas(n: number, used: bigint, limit: bigint): void {
-  if ((gasSeen.get(n) ?? 0n) < used) {
-    gasSeen.set(n, used);
-    console.error(`gas n=${n} used=${used} limit=${limit} ratio=${Number(used) / Number(limit)}`);
-  }
-}
-
 function logsOf(receipt: RpcReceipt, topic0: Hex): RpcReceipt["logs"] {
   return receipt.logs.filter((l) => l.topics[0]?.toLowerCase() === topic0.toLowerCase());
 }
@@ -616,10 +607,12 @@ async function run(
     const accepted = all.filter((x) => x.status === Status.Accepted);
     const irng = rootRng.fork(10_000 + round);
     const attestors = attestorRotation.filter((a) => attestorsActive.has(a));
+    // Pipelined: while anvil mines one chunk, the next one is generated and encoded.
+    let inflight: Promise<void> | undefined;
     for (let done = 0; done < target; ) {
       // At least a dozen chunks (so a dozen timestamps) per round, at most INFERENCE_CHUNK each.
       const chunk = Math.min(INFERENCE_CHUNK, Math.ceil(target / 12), target - done);
-      const planned: { outputHash: Hex; hits: RuleHit[]; n: number }[] = [];
+      const planned: { outputHash: Hex; hits: RuleHit[] }[] = [];
       for (let i = 0; i < chunk; i++) {
         const p = pools[modelSampler.sample(irng)]!;
         const n = Math.min(counter.sample(irng), p.pool.length, MAX_ATTRIBUTIONS);
@@ -648,24 +641,27 @@ async function run(
         const attestor = attestors[attestorTurn++ % attestors.length]!;
         const method = irng.chance(0.9) ? p.m.method : p.m.method === 1 ? 2 : 1;
         const outputHash = keccak256(encodePacked(["uint256", "uint256"], [BigInt(opts.seed), BigInt(++outputCounter)]));
-        planned.push({ outputHash, hits, n: ids.length });
+        planned.push({ outputHash, hits });
         attributions += ids.length;
         sender.queue(tx(attestor, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "recordInference", args: [p.m.id, outputHash, payer, feeValue, method, ids, weights] }), GAS.inference(ids.length), "recordInference"));
       }
-      const receipts = await sender.flush({ address: addr.engine, topic0: TOPICS.InferenceAttributed });
-      receipts.forEach((r, i) => {
-        const log = logsOf(r, TOPICS.InferenceAttributed)[0];
-        if (!log?.topics[1]) throw new SimulationError(`recordInference: no InferenceAttributed in ${r.transactionHash}`);
-        const plan = planned[i]!;
-        if (log.data.slice(0, 66).toLowerCase() !== plan.outputHash.toLowerCase()) throw new SimulationError(`recordInference: receipt ${r.transactionHash} is not for output ${plan.outputHash}`);
-        if (DEBUG_GAS) debugGas(plan.n, BigInt(r.gasUsed), GAS.inference(plan.n));
-        if (plan.hits.length) violations.push({ outputHash: plan.outputHash, inferenceId: String(BigInt(log.topics[1])), rules: plan.hits });
-      });
       done += chunk;
-      inferencesDone += chunk;
-      timeline.fraction = (round + done / target) / cfg.rounds;
-      progress({ phase: "inferences", done: inferencesDone, total: cfg.inferences });
+      const reached = done;
+      if (inflight) await inflight;
+      inflight = sender.flush({ address: addr.engine, topic0: TOPICS.InferenceAttributed }).then((receipts) => {
+        receipts.forEach((r, i) => {
+          const log = logsOf(r, TOPICS.InferenceAttributed)[0];
+          if (!log?.topics[1]) throw new SimulationError(`recordInference: no InferenceAttributed in ${r.transactionHash}`);
+          const plan = planned[i]!;
+          if (log.data.slice(0, 66).toLowerCase() !== plan.outputHash.toLowerCase()) throw new SimulationError(`recordInference: receipt ${r.transactionHash} is not for output ${plan.outputHash}`);
+          if (plan.hits.length) violations.push({ outputHash: plan.outputHash, inferenceId: String(BigInt(log.topics[1])), rules: plan.hits });
+        });
+        inferencesDone += planned.length;
+        timeline.fraction = (round + reached / target) / cfg.rounds;
+        progress({ phase: "inferences", done: inferencesDone, total: cfg.inferences });
+      });
     }
+    if (inflight) await inflight;
   }
 
   violations.sort((x, y) => (BigInt(x.inferenceId) < BigInt(y.inferenceId) ? -1 : 1));
