@@ -112,11 +112,11 @@ function inferenceData(n: number) {
     { account: ADDR.treasury, role: "TREASURY", amount: s(protocol + pool - attributions.reduce((t, a) => t + BigInt(a.share), 0n)) },
     { account: modelBase[Number(modelId) - 1]!.owner, role: "MODEL_OWNER", amount: s(owner + (split ? E18 : 0n)), expected: s(owner) },
     ...attributions.map((a) => ({ account: a.contributor, role: "CONTRIBUTOR", amount: a.contributorCut })),
-  ].map((a) => ({ inferenceId: id, expectedAmount: (a as { expected?: string }).expected ?? a.amount, matchesSplit: !(a as { expected?: string }).expected || !split, modelId, blockNumber: String(300 + n), timestamp: String(T0 + 2 * 86400 + n * 1800), transactionHash: tx(300 + n), ...a }));
+  ].map((a) => ({ inferenceId: id, expectedAmount: (a as { expected?: string }).expected ?? a.amount, matchesSplit: !(a as { expected?: string }).expected || !split, modelId, blockNumber: String(300 + n), timestamp: String(T0 + 2 * 86400 + n * 21600), transactionHash: tx(300 + n), ...a }));
   return {
     id, modelId, model: modelBase[Number(modelId) - 1], payer: ADDR.payer, sender: ADDR.treasury, fee: s(fee), outputHash: hash(n, 21),
     method: (n % 2) + 1, methodName: n % 2 ? "SUFFIX_ARRAY" : "INFLUENCE_FUNCTION",
-    blockNumber: String(300 + n), timestamp: String(T0 + 2 * 86400 + n * 1800), transactionHash: tx(300 + n), logIndex: 1,
+    blockNumber: String(300 + n), timestamp: String(T0 + 2 * 86400 + n * 21600), transactionHash: tx(300 + n), logIndex: 1,
     attributions, accruals, clean: violations.length === 0, violations,
   };
 }

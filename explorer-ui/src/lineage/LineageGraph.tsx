@@ -100,10 +100,10 @@ export function LineageGraph({ modelId }: { modelId: string }) {
       </div>
       <GraphCanvas nodes={folded.nodes} edges={folded.edges} folds={folded.folds} onExpand={expand} focusId={focusId} />
       <div className="legend">
-        {Object.entries(KIND_COLORS).filter(([k]) => k !== "OTHER").map(([k, c]) => (
+        {Object.entries(KIND_COLORS).filter(([k]) => folded.nodes.some((n) => n.kind === k)).map(([k, c]) => (
           <span key={k} className={`lg-kind kind-${k.toLowerCase()}`}>{c.name}</span>
         ))}
-        <span className="lg-alert small">Untrained datanet (audit finding)</span>
+        {folded.edges.some((e) => e.kind === "UNTRAINED") ? <span className="lg-alert small">Untrained datanet (audit finding)</span> : null}
         <span className="muted small">Edge width = share of attribution weight. Drag to pan, wheel or pinch to zoom, click a node for details, double-click to open it.</span>
       </div>
     </div>
@@ -205,13 +205,18 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
       const r = wrap.getBoundingClientRect();
       const dpr = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
       const first = sizeRef.current.w === 0;
+      const pw = Math.round(r.width * dpr);
+      const ph = Math.round(r.height * dpr);
       sizeRef.current = { w: r.width, h: r.height, dpr };
-      canvas.width = Math.round(r.width * dpr);
-      canvas.height = Math.round(r.height * dpr);
-      canvas.style.width = `${r.width}px`;
-      canvas.style.height = `${r.height}px`;
-      if (first && scene) vpRef.current = startView(scene, r.width, r.height, focusId);
-      requestDraw();
+      if (canvas.width !== pw || canvas.height !== ph) {
+        // Resizing clears the bitmap: redraw in the same task so no blank frame is ever shown.
+        canvas.width = pw;
+        canvas.height = ph;
+        canvas.style.width = `${r.width}px`;
+        canvas.style.height = `${r.height}px`;
+        if (first && scene) vpRef.current = startView(scene, r.width, r.height, focusId);
+        drawRef.current();
+      }
     };
     resize();
     const ro = new ResizeObserver(resize);

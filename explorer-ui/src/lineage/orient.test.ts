@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { foldGraph } from "./fold";
 import { layoutGraph } from "./layout";
-import { orientLineage } from "./orient";
+import { foldedKind, orientLineage } from "./orient";
 import { edge, graph, node } from "./testGraph";
 
 const nodes = () => [
@@ -19,6 +19,21 @@ const outward = () => graph(nodes(), [
 const flows = (g: ReturnType<typeof outward>) => g.edges.map((e) => `${e.from}>${e.to}`).sort();
 
 describe("orientLineage", () => {
+  test("a contributor reached at the same distance as its contribution still feeds it", () => {
+    // model:2 adapts model:1; datanet:1 is used by both, datanet:3 only by the parent; contributor 0xa
+    // contributed to both datanets, so BFS reaches it at the same depth as contribution:3.
+    const g = graph([node("model:2", "MODEL"), node("model:1", "MODEL"), node("datanet:1", "DATANET"), node("datanet:3", "DATANET"),
+      node("contribution:1", "CONTRIBUTION"), node("contribution:3", "CONTRIBUTION"), node("contributor:0xa", "CONTRIBUTOR")], [
+      edge("model:2", "model:1", 5, "ADAPTS"), edge("model:2", "datanet:1", 5, "TRAINED_ON"), edge("model:1", "datanet:3", 5, "TRAINED_ON"),
+      edge("datanet:1", "contribution:1", 5, "HAS_CONTRIBUTION"), edge("datanet:3", "contribution:3", 5, "HAS_CONTRIBUTION"),
+      edge("contribution:1", "contributor:0xa", 5, "CONTRIBUTED_BY"), edge("contribution:3", "contributor:0xa", 5, "CONTRIBUTED_BY"),
+    ]);
+    expect(flows(orientLineage(g, "model:2"))).toEqual([
+      "contribution:1>datanet:1", "contribution:3>datanet:3", "contributor:0xa>contribution:1", "contributor:0xa>contribution:3",
+      "datanet:1>model:2", "datanet:3>model:1", "model:1>model:2",
+    ]);
+  });
+
   test("edges sent away from the model are turned to flow into it", () => {
     expect(flows(orientLineage(outward(), "model:2"))).toEqual([
       "contribution:1>datanet:1", "contributor:0xa>contribution:1", "datanet:1>model:1", "datanet:2>model:2",
@@ -46,4 +61,8 @@ describe("orientLineage", () => {
     expect(layerOf("contribution:1")).toBe(layerOf("folded:datanet:1:CONTRIBUTION"));
     expect(layerOf("model:1")).toBeLessThan(layerOf("model:2"));
   });
+});
+
+test.each([["folded:datanet:1:CONTRIBUTION", "CONTRIBUTION"], ["folded:model:1:DATANETS", "DATANET"], ["fold:x", undefined]])("foldedKind(%s)", (id, k) => {
+  expect(foldedKind(id)).toBe(k);
 });

@@ -2,9 +2,11 @@
  * Orients lineage edges so data flows left to right into the model: contributor → contribution →
  * datanet → (training run) → (parent model →) model → inferences. The API may send edges pointing
  * away from the model (model → datanet → contribution → contributor, "outward") or along the data
- * flow (the draft's style); both come out the same. Pure.
+ * flow (the draft's style); both come out the same. Kinds decide where they can (a contribution
+ * always feeds its datanet); distance from the focus model decides between two models (the parent
+ * feeds its adapter); a folded group takes the side of the kind it folds. Pure.
  */
-import type { LineageEdge, LineageGraph } from "./types";
+import { KIND_ORDER, type LineageEdge, type LineageGraph } from "./types";
 
 export function distancesFrom(graph: LineageGraph, focusId: string): Map<string, number> {
   const adj = new Map<string, string[]>();
@@ -26,37 +28,54 @@ export function distancesFrom(graph: LineageGraph, focusId: string): Map<string,
   return dist;
 }
 
+const rankOf = (kind: string | undefined) => (kind && kind !== "FOLDED" && kind in KIND_ORDER ? KIND_ORDER[kind]! : undefined);
+
+/** The kind a folded node stands for, from ids like "folded:datanet:1:CONTRIBUTION". */
+export function foldedKind(id: string): string | undefined {
+  const m = /:(CONTRIBUTORS?|CONTRIBUTIONS?|DATANETS?|TRAINING_RUNS?|MODELS?|INFERENCES?)$/i.exec(id);
+  return m ? m[1]!.toUpperCase().replace(/S$/, "") : undefined;
+}
+
 export function orientLineage(graph: LineageGraph, focusId: string): LineageGraph {
   const kind = new Map(graph.nodes.map((n) => [n.id, n.kind]));
   const dist = distancesFrom(graph, focusId);
-  const isDownstream = (farId: string, e: LineageEdge) =>
-    kind.get(farId) === "INFERENCE" || e.kind === "SERVED" || (kind.get(farId) === "FOLDED" && /:INFERENCES?$/i.test(farId));
-  // Does the API send upstream edges pointing away from the model? Decide from non-folded edges.
+  // Which way does this API point its edges? Count edges between two ranked kinds.
   let outward = 0;
   let inward = 0;
   for (const e of graph.edges) {
-    const df = dist.get(e.from);
-    const dt = dist.get(e.to);
-    if (df === undefined || dt === undefined || df === dt) continue;
-    const far = df > dt ? e.from : e.to;
-    if (kind.get(far) === "FOLDED" || isDownstream(far, e)) continue;
-    if (df < dt) outward++;
+    const a = rankOf(kind.get(e.from));
+    const b = rankOf(kind.get(e.to));
+    if (a === undefined || b === undefined || a === b || kind.get(e.from) === "INFERENCE" || kind.get(e.to) === "INFERENCE") continue;
+    if (a > b) outward++;
     else inward++;
   }
   const outwardStyle = outward > inward;
+
+  const flowsFrom = (e: LineageEdge): string => {
+    const ka = kind.get(e.from);
+    const kb = kind.get(e.to);
+    const a = rankOf(ka);
+    const b = rankOf(kb);
+    if (a !== undefined && b !== undefined && a !== b) return a < b ? e.from : e.to;
+    if (ka === "FOLDED" || kb === "FOLDED") {
+      const fold = ka === "FOLDED" ? e.from : e.to;
+      const parent = fold === e.from ? e.to : e.from;
+      const member = rankOf(foldedKind(fold));
+      const p = rankOf(kind.get(parent));
+      if (member !== undefined && p !== undefined) return member <= p && foldedKind(fold) !== "INFERENCE" ? fold : parent;
+      if (e.kind === "SERVED") return parent;
+      return outwardStyle ? fold : e.from; // an unlabelled fold: upstream, or as the draft sent it
+    }
+    // Same rank (model -> model): the one farther from the focus feeds the nearer one.
+    const da = dist.get(e.from);
+    const db = dist.get(e.to);
+    if (da === undefined || db === undefined || da === db) return e.from;
+    return da > db ? e.from : e.to;
+  };
+
   const edges = graph.edges.map((e) => {
-    const df = dist.get(e.from);
-    const dt = dist.get(e.to);
-    if (df === undefined || dt === undefined || df === dt) return e;
-    const far = df > dt ? e.from : e.to;
-    const near = df > dt ? e.to : e.from;
-    let flowFromFar: boolean;
-    if (isDownstream(far, e)) flowFromFar = false;
-    else if (kind.get(far) === "FOLDED" && !outwardStyle) flowFromFar = e.from === far; // keep the draft's own direction
-    else flowFromFar = true;
-    const from = flowFromFar ? far : near;
-    const to = flowFromFar ? near : far;
-    return from === e.from ? e : { ...e, from, to };
+    const from = flowsFrom(e);
+    return from === e.from ? e : { ...e, from: e.to, to: e.from };
   });
   return { nodes: graph.nodes, edges };
 }

@@ -46,4 +46,11 @@ describe("initialView", () => {
     expect(worldToScreen(v, 0, 0).x).toBeGreaterThanOrEqual(0);
     expect(worldToScreen(v, 1000, 0).x).toBeLessThanOrEqual(1250);
   });
+  test("on a narrow screen the model stays in view", () => {
+    const b = { minX: 0, minY: -40_000, maxX: 1400, maxY: 40_000 };
+    const v = initialView(b, { x: 1300, y: 0 }, 340, 420);
+    const p = worldToScreen(v, 1300, 0);
+    expect(p.x).toBeGreaterThan(0);
+    expect(p.x).toBeLessThan(340);
+  });
 });

@@ -62,10 +62,12 @@ export function visibleWorld(v: Viewport, width: number, height: number): Rect {
  * First view of a graph: the whole graph when it fits legibly; otherwise every column across the
  * width at a readable scale, centred vertically on the focus point (the model).
  */
-export function initialView(b: Rect, focus: { x: number; y: number }, width: number, height: number, padding = 24, minLegible = 0.55): Viewport {
+export function initialView(b: Rect, focus: { x: number; y: number }, width: number, height: number, padding = 24, minLegible = 0.7, focusHalfWidth = 84): Viewport {
   const all = fitBounds(b, width, height, padding);
   if (all.scale >= minLegible) return all;
   const scale = clampScale(Math.min(1, Math.max(minLegible, (width - 2 * padding) / Math.max(1, b.maxX - b.minX))));
   const w = (b.maxX - b.minX) * scale;
-  return { scale, tx: w < width ? (width - w) / 2 - b.minX * scale : padding - b.minX * scale, ty: height / 2 - focus.y * scale };
+  // Narrow screens: keep the focus (and what feeds it, to its left) in view.
+  const tx = w < width ? (width - w) / 2 - b.minX * scale : Math.max(width - w - b.minX * scale, Math.min(padding - b.minX * scale, width - padding - (focus.x + focusHalfWidth) * scale));
+  return { scale, tx, ty: height / 2 - focus.y * scale };
 }
