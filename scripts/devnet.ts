@@ -1,5 +1,5 @@
 /**
- * npm run devnet [-- --port 8545 --scale small --seed 1 --out .devnet/deployment.json]
+ * npm run devnet [-- --port 8545 --scale small --seed 1 --out .devnet/deployment.json]  (or DEVNET_PORT, DEPLOYMENT_FILE)
  * Starts anvil (chain 31337), deploys the protocol with anvil's first key, writes the deployment
  * file, runs a scenario, writes the manifest beside it, then stays up until Ctrl-C / SIGTERM and
  * stops its anvil on the way out.
@@ -75,7 +75,7 @@ process.on("exit", () => {
 
 runMain(async () => {
   const flags = parseFlags(process.argv.slice(2));
-  const portText = flags["port"] ?? process.env.PORT ?? "8545";
+  const portText = flags["port"] ?? process.env.DEVNET_PORT ?? "8545";
   const scale = flags["scale"] ?? "small";
   const seedText = flags["seed"] ?? "1";
   const out = flags["out"] ?? process.env.DEPLOYMENT_FILE ?? ".devnet/deployment.json";

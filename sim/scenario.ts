@@ -248,7 +248,7 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
 
   // Block clock: spread the activity over several days. Each block's timestamp follows the
   // run's progress (share of rounds and inferences done), plus a few random seconds.
-  const latest = await rpc.call<{ timestamp: Hex; number: Hex }>("eth_getBlockByNumber", ["latest", false]);
+  const latest = await rpc.call<{ timestamp: Hex; number: Hex; gasLimit: Hex }>("eth_getBlockByNumber", ["latest", false]);
   const firstBlock = BigInt(latest.number) + 1n;
   const startTime = Number(BigInt(latest.timestamp));
   let clock = startTime;
@@ -262,15 +262,17 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
   };
 
   let restoreAutomine: boolean | undefined;
+  let originalGasLimit: bigint | undefined;
   let sender: Sender;
   if (useAnvil) {
     restoreAutomine = await rpc.tryCall<boolean>("anvil_getAutomine");
     // Bigger blocks: hundreds of inferences per evm_mine.
-    const raised = (await rpc.tryCall("evm_setBlockGasLimit", [toHexQ(BLOCK_GAS_LIMIT)])) !== undefined;
+    originalGasLimit = BigInt(latest.gasLimit);
+    const raised = originalGasLimit < BLOCK_GAS_LIMIT && (await rpc.tryCall("evm_setBlockGasLimit", [toHexQ(BLOCK_GAS_LIMIT)])) !== undefined;
     await rpc.call("evm_setAutomine", [false]);
     await rpc.call("anvil_autoImpersonateAccount", [true]);
     await rpc.batch(actors.all.filter((a) => a !== admin).map((a) => ({ method: "anvil_setBalance", params: [a, "0xd3c21bcecceda1000000"] })));
-    sender = new AnvilSender(rpc, nextTimestamp, raised ? BLOCK_GAS_LIMIT : undefined);
+    sender = new AnvilSender(rpc, nextTimestamp, raised ? BLOCK_GAS_LIMIT : originalGasLimit);
   } else {
     sender = new SignedSender(rpc, node.chainId, actors.keys);
   }
@@ -288,6 +290,7 @@ export async function simulate(opts: SimulateOptions): Promise<Manifest> {
   } finally {
     if (useAnvil) {
       await rpc.tryCall("anvil_autoImpersonateAccount", [false]);
+      if (originalGasLimit !== undefined && originalGasLimit < BLOCK_GAS_LIMIT) await rpc.tryCall("evm_setBlockGasLimit", [toHexQ(originalGasLimit)]);
       if (restoreAutomine !== false) await rpc.tryCall("evm_setAutomine", [true]);
     }
   }

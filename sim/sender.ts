@@ -200,6 +200,19 @@ export class AnvilSender extends BaseSender {
       this.lastBlock = BigInt(await this.rpc.call<Hex>("eth_blockNumber"));
       missing -= found;
       if (found === 0 && missing > 0) {
+        // Interval mining (anvil --block-time) may have mined them in other blocks: look them up.
+        const open = txs.map((_, i) => i).filter((i) => !receipts[i]);
+        const got = await this.rpc.batch<RpcReceipt | null>(open.map((i) => ({ method: "eth_getTransactionReceipt", params: [hashes[i]] })));
+        got.forEach((r, k) => {
+          if (!r) return;
+          const i = open[k]!;
+          receipts[i] = r;
+          checkStatus(txs[i]!, r);
+          found++;
+        });
+        missing -= found;
+      }
+      if (found === 0 && missing > 0) {
         const pool = await this.rpc.tryCall("txpool_status");
         throw new SimulationError(`a mined block included none of ${missing} pending transactions (txpool ${JSON.stringify(pool)}); is another process sending with the same accounts?`);
       }
