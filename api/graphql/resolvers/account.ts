@@ -1,5 +1,5 @@
 /** Account: earnings (total, by role/model/datanet/contribution/day), accruals, contributions, claims. */
-import { and, asc, count, desc, eq, gt, gte, lt, lte, or } from "ponder";
+import { and, asc, count, desc, eq, gt, gte, lt, lte, or, sql } from "ponder";
 import { ROLE_NAMES } from "../../../core/roles.js";
 import { cursorBigint, decodeAddress, decodeDay, dayOf } from "../../input.js";
 import { badInput, countOf, need, pageArgs, toPage, type AccountRow, type ApiContext, type PageArgs } from "../context.js";
@@ -12,8 +12,22 @@ export interface AccountView {
 
 const bad = () => badInput("after is not a cursor returned by this API (pass pageInfo.endCursor unchanged)", "after");
 
+/**
+ * The hottest read of the API (every earnings lookup): a named prepared statement, built once per
+ * database handle, so neither Drizzle nor PostgreSQL re-plan it per request.
+ */
+const accountStatements = new WeakMap<object, { execute(p: { address: string }): Promise<AccountRow[]> }>();
+function accountStatement(ctx: ApiContext) {
+  let stmt = accountStatements.get(ctx.db);
+  if (!stmt) {
+    stmt = ctx.db.select().from(ctx.t.account).where(eq(ctx.t.account.address, sql.placeholder("address"))).limit(1).prepare("api_account_by_address") as never;
+    accountStatements.set(ctx.db, stmt!);
+  }
+  return stmt!;
+}
+
 export async function loadAccount(ctx: ApiContext, address: `0x${string}`): Promise<AccountView> {
-  const rows = await ctx.db.select().from(ctx.t.account).where(eq(ctx.t.account.address, address)).limit(1);
+  const rows = await accountStatement(ctx).execute({ address });
   return { address, row: rows[0] ?? null };
 }
 
