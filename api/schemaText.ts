@@ -9,13 +9,14 @@ import { lazyGateway, ponderExecutor, publishedSchemaText } from "./graphql/inde
 
 export const SCHEMA_FILE = fileURLToPath(new URL("../schema.graphql", import.meta.url));
 
-export async function buildPublishedSchema(): Promise<string> {
+/** `tables`: the ponder.schema.ts module (default: this repo's). */
+export async function buildPublishedSchema(tables?: Record<string, unknown>): Promise<string> {
   const g = globalThis as { PONDER_DATABASE?: unknown };
   // graphql() refuses to initialise outside a Ponder process; introspection never touches the database.
   const hadDatabase = g.PONDER_DATABASE !== undefined;
   if (!hadDatabase) g.PONDER_DATABASE = { readonlyQB: undefined };
   try {
-    const [{ graphql }, schema] = await Promise.all([import("ponder"), import("../ponder.schema.js")]);
+    const [{ graphql }, schema] = await Promise.all([import("ponder"), tables ?? import("../ponder.schema.js")]);
     const middleware = graphql({ db: undefined as never, schema: schema as never });
     return publishedSchemaText(await lazyGateway(ponderExecutor(middleware))());
   } finally {

@@ -144,7 +144,7 @@ type Inference {
   accruals: [Accrual!]!
   """True when it breaks no audit rule."""
   clean: Boolean!
-  """Each broken rule with the contributions concerned (empty for SPLIT_MISMATCH)."""
+  """Each broken rule with the contributions concerned (for SPLIT_MISMATCH: all the attributed contributions)."""
   violations: [Violation!]!
 }
 
