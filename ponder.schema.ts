@@ -310,10 +310,6 @@ export const inference = onchainTable(
     notAccepted: t.boolean().notNull(),
     outsideLineage: t.boolean().notNull(),
     splitMismatch: t.boolean().notNull(),
-    /** Incremental SPLIT_MISMATCH bookkeeping (see indexer/AttributionEngine.ts). */
-    accrualsExpected: t.integer().notNull(),
-    accrualsMatched: t.integer().notNull(),
-    accrualsUnexpected: t.integer().notNull(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
@@ -328,6 +324,20 @@ export const inference = onchainTable(
     txIdx: index().on(t.transactionHash),
   }),
 );
+
+/**
+ * Incremental SPLIT_MISMATCH bookkeeping per inference (see indexer/AttributionEngine.ts): how many
+ * accruals the recomputed split predicts, how many RewardAccrued matched one exactly, how many did
+ * not. A narrow row of its own, so each RewardAccrued does not rewrite the wide inference row.
+ */
+export const inferenceSplitCheck = onchainTable("inferenceSplitCheck", (t) => ({
+  inferenceId: t.bigint().primaryKey(),
+  modelId: t.bigint().notNull(),
+  expected: t.integer().notNull(),
+  matched: t.integer().notNull(),
+  unexpected: t.integer().notNull(),
+  mismatch: t.boolean().notNull(),
+}));
 
 /** One row per attributed contribution per inference, with the split recomputed by core/split.ts. */
 export const attribution = onchainTable(

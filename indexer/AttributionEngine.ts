@@ -15,7 +15,7 @@
  * transaction during the sync and a second decode of every log.
  */
 import { ponder } from "ponder:registry";
-import { attestor, attribution, contribution, datanet, feeParamsChange, inference, model, rewardAccrual, rewardClaim } from "ponder:schema";
+import { attestor, attribution, contribution, datanet, feeParamsChange, inference, inferenceSplitCheck, model, rewardAccrual, rewardClaim } from "ponder:schema";
 import {
   classifyAccrual,
   contributionRules,
@@ -45,6 +45,7 @@ import {
   setNetworkFeeParams,
   utcDay,
   ZERO_ADDRESS,
+  type Address,
   type Db,
   type PaidTotals,
 } from "./aggregates.js";
@@ -114,10 +115,17 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
   const inputs: AttributionInput[] = [];
   const known: boolean[] = [];
   const unknownContributionIds: bigint[] = [];
+  const datanets = new Map<bigint, { owner: Address; ownerShareBps: number } | null>(); // read each datanet once
   for (let i = 0; i < n; i++) {
     const contributionId = contributionIds[i]!;
     const c = await db.find(contribution, { id: contributionId });
-    const d = c === null ? null : await db.find(datanet, { id: c.datanetId });
+    let d = c === null ? null : datanets.get(c.datanetId);
+    if (c !== null && d === undefined) {
+      const row = await db.find(datanet, { id: c.datanetId });
+      d = row === null ? null : { owner: row.owner, ownerShareBps: row.ownerShareBps };
+      datanets.set(c.datanetId, d);
+    }
+    d ??= null;
     facts.push({ contributionId, status: c?.status ?? null, datanetId: c?.datanetId ?? null });
     if (c === null) unknownContributionIds.push(contributionId);
     known.push(c !== null && d !== null);
@@ -158,9 +166,6 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
     notAccepted: base.some((x) => x.rule === "CONTRIBUTION_NOT_ACCEPTED"),
     outsideLineage: base.some((x) => x.rule === "OUTSIDE_TRAINING_LINEAGE"),
     splitMismatch: mismatch,
-    accrualsExpected: split.accruals.length,
-    accrualsMatched: 0,
-    accrualsUnexpected: 0,
     blockNumber,
     timestamp: event.block.timestamp,
     transactionHash: event.transaction.hash,
@@ -168,6 +173,7 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
     at: event.id,
   });
 
+  await db.insert(inferenceSplitCheck).values({ inferenceId, modelId, expected: split.accruals.length, matched: 0, unexpected: 0, mismatch });
   const day = utcDay(event.block.timestamp);
   if (split.accruals.length > 0) {
     await db
@@ -230,10 +236,11 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
     if (fact.status === null || fact.datanetId === null) continue;
     const paid: PaidTotals = { attributions: 1, weightPpm: BigInt(weight), share, ownerCut, contributorCut };
     await addContributionEarned(db, contributionId, paid);
-    const dn = perDatanet.get(fact.datanetId) ?? emptyPaid();
-    addPaid(dn, paid);
-    perDatanet.set(fact.datanetId, dn);
     if (line) {
+      // the datanet is known too
+      const dn = perDatanet.get(fact.datanetId) ?? emptyPaid();
+      addPaid(dn, paid);
+      perDatanet.set(fact.datanetId, dn);
       for (const [account, o, c] of [[line.datanetOwner, ownerCut, 0n], [line.contributor, 0n, contributorCut]] as const) {
         const key = `${account.toLowerCase()}|${fact.datanetId}`;
         const ad = perAccountDatanet.get(key) ?? { account, datanetId: fact.datanetId, ownerCut: 0n, contributorCut: 0n, attributions: 0 };
@@ -271,7 +278,7 @@ ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
   const { account, inferenceId, role, amount } = event.args;
   const blockNumber = event.block.number;
   const key = { inferenceId, account: lower(account), role };
-  const inf = await db.find(inference, { id: inferenceId });
+  const check = await db.find(inferenceSplitCheck, { inferenceId });
   const row = await db.find(rewardAccrual, key);
   const kind = classifyAccrual(row, amount);
   const observedAt = {
@@ -283,39 +290,39 @@ ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
     at: event.id,
   };
   if (row === null) {
-    await db.insert(rewardAccrual).values({ ...key, amount, expectedAmount: 0n, expected: false, observed: true, matched: false, modelId: inf?.modelId ?? null, ...observedAt });
+    await db.insert(rewardAccrual).values({ ...key, amount, expectedAmount: 0n, expected: false, observed: true, matched: false, modelId: check?.modelId ?? null, ...observedAt });
   } else {
     await db.update(rewardAccrual, key).set({ amount: row.amount + amount, observed: true, matched: kind === "match", ...observedAt });
   }
 
-  if (inf !== null) {
-    const matched = inf.accrualsMatched + (kind === "match" ? 1 : 0);
-    const unexpected = inf.accrualsUnexpected + (kind === "match" ? 0 : 1);
-    const mismatch = splitMismatch({ expected: inf.accrualsExpected, matched, unexpected });
-    if (mismatch === inf.splitMismatch) {
-      await db.update(inference, { id: inferenceId }).set({ accrualsMatched: matched, accrualsUnexpected: unexpected });
-    } else {
-      const base = loadViolations(inf.violations).filter((x) => x.rule !== "SPLIT_MISMATCH");
-      const v = verdict(base, mismatch, inf.contributionIds);
-      await db.update(inference, { id: inferenceId }).set({
-        accrualsMatched: matched,
-        accrualsUnexpected: unexpected,
-        splitMismatch: mismatch,
-        clean: v.clean,
-        violations: storeViolations(v.violations),
-      });
-      if (v.clean !== inf.clean) {
-        const flagged = v.clean ? -1 : 1;
-        await addModelInference(db, inf.modelId, { inferences: 0, attributions: 0, fees: 0n, flagged });
-        await bumpNetwork(db, { flaggedInferenceCount: flagged }, blockNumber);
-      }
-    }
-    await addAccountModel(db, account, inf.modelId, amount);
+  if (check !== null) {
+    const matched = check.matched + (kind === "match" ? 1 : 0);
+    const unexpected = check.unexpected + (kind === "match" ? 0 : 1);
+    const mismatch = splitMismatch({ expected: check.expected, matched, unexpected });
+    const { mismatch: before, modelId } = check; // read before the update: found rows are live views of the cache
+    await db.update(inferenceSplitCheck, { inferenceId }).set({ matched, unexpected, mismatch });
+    if (mismatch !== before) await setSplitVerdict(db, inferenceId, mismatch, blockNumber);
+    await addAccountModel(db, account, modelId, amount);
   }
   await bumpAccount(db, account, { accrued: amount, accrualCount: 1, role: role as 0 | 1 | 2 | 3, roleAmount: amount }, blockNumber);
   await addAccountDay(db, account, event.block.timestamp, { accrued: amount });
   await bumpNetwork(db, { totalAccrued: amount }, blockNumber);
 });
+
+/** Rewrites an inference's verdict when its SPLIT_MISMATCH flag flips (at most a few times per inference). */
+async function setSplitVerdict(db: Db, inferenceId: bigint, mismatch: boolean, blockNumber: bigint): Promise<void> {
+  const inf = await db.find(inference, { id: inferenceId });
+  if (inf === null) return;
+  const base = loadViolations(inf.violations).filter((x) => x.rule !== "SPLIT_MISMATCH");
+  const v = verdict(base, mismatch, inf.contributionIds);
+  const wasClean = inf.clean;
+  await db.update(inference, { id: inferenceId }).set({ splitMismatch: mismatch, clean: v.clean, violations: storeViolations(v.violations) });
+  if (v.clean !== wasClean) {
+    const flagged = v.clean ? -1 : 1;
+    await addModelInference(db, inf.modelId, { inferences: 0, attributions: 0, fees: 0n, flagged });
+    await bumpNetwork(db, { flaggedInferenceCount: flagged }, blockNumber);
+  }
+}
 
 ponder.on("AttributionEngine:RewardClaimed", async ({ event, context }) => {
   const db = context.db;

@@ -58,23 +58,19 @@ const emptyNetwork = (blockNumber: bigint): NetworkRow => ({
   lastEventBlock: blockNumber,
 });
 
-function addNetwork(row: NetworkRow, d: NetworkDelta, blockNumber: bigint): NetworkRow {
-  return {
-    ...row,
-    datanetCount: row.datanetCount + (d.datanetCount ?? 0),
-    contributionCount: row.contributionCount + (d.contributionCount ?? 0),
-    modelCount: row.modelCount + (d.modelCount ?? 0),
-    trainingRunCount: row.trainingRunCount + (d.trainingRunCount ?? 0),
-    unverifiedTrainingRunCount: row.unverifiedTrainingRunCount + (d.unverifiedTrainingRunCount ?? 0),
-    inferenceCount: row.inferenceCount + (d.inferenceCount ?? 0),
-    flaggedInferenceCount: row.flaggedInferenceCount + (d.flaggedInferenceCount ?? 0),
-    attributionCount: row.attributionCount + (d.attributionCount ?? 0),
-    accountCount: row.accountCount + (d.accountCount ?? 0),
-    totalFees: row.totalFees + (d.totalFees ?? 0n),
-    totalAccrued: row.totalAccrued + (d.totalAccrued ?? 0n),
-    totalClaimed: row.totalClaimed + (d.totalClaimed ?? 0n),
-    lastEventBlock: blockNumber > row.lastEventBlock ? blockNumber : row.lastEventBlock,
-  };
+const NETWORK_COUNTERS = [
+  "datanetCount", "contributionCount", "modelCount", "trainingRunCount", "unverifiedTrainingRunCount",
+  "inferenceCount", "flaggedInferenceCount", "attributionCount", "accountCount",
+] as const;
+const NETWORK_AMOUNTS = ["totalFees", "totalAccrued", "totalClaimed"] as const;
+
+/** Only the columns the delta touches (Ponder copies and normalizes what it is given). */
+function networkSet(row: NetworkRow, d: NetworkDelta, blockNumber: bigint): Partial<NetworkRow> {
+  const set: Partial<NetworkRow> = {};
+  for (const k of NETWORK_COUNTERS) { const v = d[k]; if (v) set[k] = row[k] + v; }
+  for (const k of NETWORK_AMOUNTS) { const v = d[k]; if (v) set[k] = row[k] + v; }
+  if (blockNumber > row.lastEventBlock) set.lastEventBlock = blockNumber;
+  return set;
 }
 
 export async function getNetwork(db: Db, blockNumber: bigint): Promise<NetworkRow> {
@@ -83,14 +79,13 @@ export async function getNetwork(db: Db, blockNumber: bigint): Promise<NetworkRo
 
 /** Adds counters to the network totals. */
 export async function bumpNetwork(db: Db, d: NetworkDelta, blockNumber: bigint): Promise<void> {
-  const { id: _id, ...initial } = addNetwork(emptyNetwork(blockNumber), d, blockNumber);
-  await db
-    .insert(network)
-    .values({ id: NETWORK_ID, ...initial })
-    .onConflictDoUpdate((row) => {
-      const { id: _i, ...next } = addNetwork(row, d, blockNumber);
-      return next;
-    });
+  const row = await db.find(network, { id: NETWORK_ID });
+  if (row === null) {
+    const empty = emptyNetwork(blockNumber);
+    await db.insert(network).values({ ...empty, ...networkSet(empty, d, blockNumber) });
+  } else {
+    await db.update(network, { id: NETWORK_ID }).set(networkSet(row, d, blockNumber));
+  }
 }
 
 /** Sets the fee parameters in force. */
@@ -123,32 +118,28 @@ const ROLE_COLUMNS = {
   [Role.Contributor]: ["accruedContributor", "accrualCountContributor"],
 } as const;
 
-function addAccount(row: AccountRow, d: AccountDelta, blockNumber: bigint): AccountRow {
-  const accrued = row.accrued + (d.accrued ?? 0n);
-  const claimed = row.claimed + (d.claimed ?? 0n);
-  const next: AccountRow = {
-    ...row,
-    accrued,
-    claimed,
-    claimable: accrued - claimed,
-    accrualCount: row.accrualCount + (d.accrualCount ?? 0),
-    claimCount: row.claimCount + (d.claimCount ?? 0),
-    contributionCount: row.contributionCount + (d.contributionCount ?? 0),
-    datanetCount: row.datanetCount + (d.datanetCount ?? 0),
-    modelCount: row.modelCount + (d.modelCount ?? 0),
-    inferencesPaid: row.inferencesPaid + (d.inferencesPaid ?? 0),
-    feesPaid: row.feesPaid + (d.feesPaid ?? 0n),
-    lastBlock: blockNumber > row.lastBlock ? blockNumber : row.lastBlock,
-  };
+const ACCOUNT_COUNTERS = ["accrualCount", "claimCount", "contributionCount", "datanetCount", "modelCount", "inferencesPaid"] as const;
+
+/** Only the columns the delta touches. */
+function accountSet(row: AccountRow, d: AccountDelta, blockNumber: bigint): Partial<AccountRow> {
+  const set: Partial<AccountRow> = {};
+  if (d.accrued || d.claimed) {
+    set.accrued = row.accrued + (d.accrued ?? 0n);
+    set.claimed = row.claimed + (d.claimed ?? 0n);
+    set.claimable = set.accrued - set.claimed;
+  }
+  if (d.feesPaid) set.feesPaid = row.feesPaid + d.feesPaid;
+  for (const k of ACCOUNT_COUNTERS) { const v = d[k]; if (v) set[k] = row[k] + v; }
   if (d.role !== undefined && d.roleAmount !== undefined) {
     const cols = ROLE_COLUMNS[d.role];
     if (cols) {
       const [amountCol, countCol] = cols;
-      next[amountCol] = row[amountCol] + d.roleAmount;
-      next[countCol] = row[countCol] + 1;
+      set[amountCol] = row[amountCol] + d.roleAmount;
+      set[countCol] = row[countCol] + 1;
     }
   }
-  return next;
+  if (blockNumber > row.lastBlock) set.lastBlock = blockNumber;
+  return set;
 }
 
 const emptyAccount = (address: Address, blockNumber: bigint): AccountRow => ({
@@ -162,19 +153,20 @@ const emptyAccount = (address: Address, blockNumber: bigint): AccountRow => ({
 
 /**
  * Adds to an account's counters, creating the account (and counting it in the network totals) on
- * first sight. Returns the account row as it was before (null if new).
+ * first sight. Returns what it could claim before (null if new).
  */
-export async function bumpAccount(db: Db, address: string, d: AccountDelta, blockNumber: bigint): Promise<AccountRow | null> {
+export async function bumpAccount(db: Db, address: string, d: AccountDelta, blockNumber: bigint): Promise<{ claimable: bigint } | null> {
   const addr = lower(address);
   const before = await db.find(account, { address: addr });
   if (before === null) {
-    await db.insert(account).values(addAccount(emptyAccount(addr, blockNumber), d, blockNumber));
+    const empty = emptyAccount(addr, blockNumber);
+    await db.insert(account).values({ ...empty, ...accountSet(empty, d, blockNumber) });
     await bumpNetwork(db, { accountCount: 1 }, blockNumber);
     return null;
   }
-  const { address: _a, ...next } = addAccount(before, d, blockNumber);
-  await db.update(account, { address: addr }).set(next);
-  return before;
+  const claimable = before.claimable;
+  await db.update(account, { address: addr }).set(accountSet(before, d, blockNumber));
+  return { claimable };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,9 +248,8 @@ export function addPaid(into: PaidTotals, d: PaidTotals): void {
   into.contributorCut += d.contributorCut;
 }
 
-/** What one datanet's contributions were paid in one inference. */
+/** What one (known) datanet's contributions were paid in one inference. */
 export async function addDatanetPaid(db: Db, datanetId: bigint, d: PaidTotals): Promise<void> {
-  if ((await db.find(datanet, { id: datanetId })) === null) return;
   await db.update(datanet, { id: datanetId }).set((row) => ({
     attributionCount: row.attributionCount + d.attributions,
     weightPpmTotal: row.weightPpmTotal + d.weightPpm,
@@ -268,9 +259,8 @@ export async function addDatanetPaid(db: Db, datanetId: bigint, d: PaidTotals): 
   }));
 }
 
-/** What one contribution earned in one inference (the per-contribution aggregate). */
+/** What one (known) contribution earned in one inference (the per-contribution aggregate). */
 export async function addContributionEarned(db: Db, contributionId: bigint, d: PaidTotals): Promise<void> {
-  if ((await db.find(contribution, { id: contributionId })) === null) return;
   await db.update(contribution, { id: contributionId }).set((row) => ({
     inferenceCount: row.inferenceCount + d.attributions,
     weightPpmTotal: row.weightPpmTotal + d.weightPpm,
