@@ -37,6 +37,8 @@ const limitBody = bodyLimit({
 
 export function createApp(deps: AppDeps) {
   const gateway = lazyGateway(deps.ponderGraphql ? ponderExecutor(deps.ponderGraphql) : undefined);
+  // Build the stitched schema now (introspecting Ponder's in process), not on the first request.
+  if (deps.ponderGraphql) setTimeout(() => gateway().catch((err) => console.error(`[api] building the GraphQL schema failed (retried on the next request): ${err?.message ?? err}`)), 0);
   const explorerDir = deps.explorerDir ?? process.env.EXPLORER_DIR ?? DEFAULT_EXPLORER_DIR;
   const app = new Hono();
 

@@ -113,7 +113,15 @@ export function graphqlHandler(deps: { db: Db; t: Tables; gateway: () => Promise
   return async (c: Context) => {
     const request = await readRequest(c);
     const gateway = await deps.gateway();
-    const context: ApiContext = { db: deps.db, t: deps.t, loaders: createLoaders(deps.db, deps.t) };
+    let loaders: ApiContext["loaders"] | undefined;
+    const context: ApiContext = {
+      db: deps.db,
+      t: deps.t,
+      // Created on first use: most earnings queries never need a batch loader.
+      get loaders() {
+        return (loaders ??= createLoaders(deps.db, deps.t));
+      },
+    };
     const { status, body } = await gateway.run(request, context);
     return c.json(body, status);
   };
