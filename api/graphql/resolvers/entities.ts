@@ -34,12 +34,12 @@ async function loadRun(ctx: ApiContext, args: { modelId: unknown; version: unkno
  * the run's event and not revoked by then, ascending. Runs are immutable, so the sets (and trees)
  * of recently asked runs are cached, keyed by the run's event id (a reorg gives a new one).
  */
-const setCache = new Map<string, bigint[]>();
-async function runSet(ctx: ApiContext, run: TrainingRunRow): Promise<bigint[]> {
+const setCache = new Map<string, { ids: bigint[]; root: `0x${string}` }>();
+async function runSet(ctx: ApiContext, run: TrainingRunRow): Promise<{ ids: bigint[]; root: `0x${string}` }> {
   const key = `${run.modelId}:${run.version}:${run.at}:${run.transactionHash}`;
   const hit = setCache.get(key);
   if (hit) return hit;
-  if (run.datanetIds.length === 0) return [];
+  if (run.datanetIds.length === 0) return { ids: [], root: merkleRoot([]) };
   const ac = ctx.t.acceptedContribution;
   const rows = await ctx.db
     .select({ id: ac.contributionId })
@@ -47,9 +47,10 @@ async function runSet(ctx: ApiContext, run: TrainingRunRow): Promise<bigint[]> {
     .where(and(inArray(ac.datanetId, run.datanetIds), lte(ac.acceptedAt, run.at), or(isNull(ac.revokedAt), gt(ac.revokedAt, run.at))))
     .orderBy(asc(ac.contributionId));
   const ids = rows.map((r) => r.id);
-  setCache.set(key, ids);
+  const entry = { ids, root: merkleRoot(ids) };
+  setCache.set(key, entry);
   if (setCache.size > 16) setCache.delete(setCache.keys().next().value as string);
-  return ids;
+  return entry;
 }
 
 export const entityQuery = {
@@ -62,9 +63,8 @@ export const entityQuery = {
     const contributionId = need(decodeId(args.contributionId, "contributionId"), "contributionId");
     const run = await loadRun(ctx, args);
     if (!run) return null;
-    const ids = await runSet(ctx, run);
+    const { ids, root } = await runSet(ctx, run);
     const leaf = contributionLeaf(contributionId);
-    const root = merkleRoot(ids);
     if (root.toLowerCase() !== run.recomputedRoot.toLowerCase()) {
       // The indexer's verdict and this set disagree: never hand out a proof we cannot stand behind.
       throw new Error(`training run ${run.modelId}/${run.version}: set root ${root} differs from the indexed recomputed root ${run.recomputedRoot}`);
