@@ -43,5 +43,5 @@ describe("the signed fallback for non-anvil chains", () => {
     } finally {
       await chain.stop();
     }
-  });
+  }, 420_000); // one block per signed transaction: slow when the whole suite shares two cores
 });
