@@ -4,73 +4,22 @@
  * file, runs a scenario, writes the manifest beside it, then stays up until Ctrl-C / SIGTERM and
  * stops its anvil on the way out.
  */
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createServer } from "node:net";
+import { checkPortFree } from "../runtime/preflight.js";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
-import { startDevChain, type DevChain } from "../sim/devchain.js";
+import { devnetArgs, startDevChain, type DevChain } from "../sim/devchain.js";
+import { installLifecycle, isShuttingDown, onShutdown, shutdown, trackProcessGroup } from "../runtime/lifecycle.js";
 import { SCALES, simulate, type Scale } from "../sim/scenario.js";
 
 const USAGE = "usage: npm run devnet [-- --port 8545] [--scale tiny|small|medium|large] [--seed 1] [--out .devnet/deployment.json]";
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-  });
-}
-
 let chain: DevChain | undefined;
-let stopping = false;
-
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    if (chain) {
-      console.log("stopping anvil…");
-      await chain.stop().catch(() => {});
-    }
-  }
-  process.exit(code);
-}
-
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => void shutdown(0));
-
-/** Our parent chain (tsx wrapper, `sh -c`, npm): up to three ancestors, read from /proc (Linux). */
-function ancestors(): number[] {
-  const out: number[] = [];
-  for (let pid = process.ppid; pid > 1 && out.length < 3; ) {
-    out.push(pid);
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    } catch {
-      break;
-    }
-  }
-  return out;
-}
-// `kill <npm pid>` does not reach us through `sh -c`: when an ancestor dies, shut down too.
-const watched = ancestors();
-setInterval(() => {
-  for (const pid of watched) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      void shutdown(0);
-      return;
-    }
-  }
-}, 500).unref();
-// Last resort if we die on an error: anvil runs in its own process group, take it down synchronously.
-process.on("exit", () => {
-  const pid = chain?.anvil.process.pid;
-  if (pid && chain?.anvil.process.exitCode === null) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {}
-  }
+installLifecycle();
+onShutdown(async () => {
+  if (!chain) return;
+  console.log("stopping anvil…");
+  await chain.stop();
 });
 
 runMain(async () => {
@@ -85,12 +34,11 @@ runMain(async () => {
   if (typeof seedText !== "string" || !/^\d{1,15}$/.test(seedText)) throw new UsageError("--seed must be a non-negative integer");
   if (typeof out !== "string") throw new UsageError("--out needs a file name");
   const port = Number(portText);
-  if (!(await portFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (another devnet?); stop it or pass --port N`);
+  await checkPortFree(port, "--port");
 
-  // Genesis eight days back, so the scenario's activity spans the last week up to now.
-  const genesis = Math.floor(Date.now() / 1000) - 8 * 86_400;
-  chain = await startDevChain({ port, args: ["--chain-id", "31337", "--timestamp", String(genesis)] });
-  if (stopping) return void (await shutdown(0));
+  chain = await startDevChain({ port, args: devnetArgs() });
+  trackProcessGroup(chain.anvil.process.pid);
+  if (isShuttingDown()) return void (await shutdown(0));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(chain.deployment, null, 2) + "\n");
   console.log(`anvil on ${chain.rpcUrl} (chain ${chain.deployment.chainId}); deployment written to ${out}`);

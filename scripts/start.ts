@@ -9,39 +9,16 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import pg from "pg";
-import { createPublicClient, createWalletClient, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { ANVIL_KEYS, freePort, startAnvil } from "../chain/anvil.js";
-import { deployProtocol } from "../chain/deploy.js";
+import { createPublicClient, http } from "viem";
+import { freePort } from "../chain/anvil.js";
 import { readDeployment, type Deployment } from "../chain/deployment.js";
 import { checkChainIds, checkPortFree, checkPostgres, rpcChainId, StartupError } from "../runtime/preflight.js";
 import { indexedBlock, projectRoot, spawnPonder } from "../runtime/ponder.js";
+import { installLifecycle, isShuttingDown, onShutdown, shutdown, trackProcessGroup } from "../runtime/lifecycle.js";
+import { devnetArgs, startDevChain } from "../sim/devchain.js";
 
 const env = process.env;
-const cleanups: (() => Promise<void>)[] = [];
-/** Process groups we started: killed synchronously on exit, whatever path the exit takes. */
-const childGroups = new Set<number>();
-let shuttingDown: Promise<never> | null = null;
-
-/** One shutdown, however many signals arrive (a terminal's Ctrl-C reaches npm, tsx and us). */
-function shutdown(code: number): Promise<never> {
-  shuttingDown ??= (async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-    process.exit(code);
-  })();
-  return shuttingDown;
-}
-process.on("exit", () => {
-  for (const pgid of childGroups) {
-    try { process.kill(-pgid, "SIGKILL"); } catch {}
-  }
-});
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(sig, () => {
-    if (!shuttingDown) console.log(`\nstopping (${sig})…`);
-    void shutdown(0);
-  });
-}
+installLifecycle({ onSignal: (sig) => console.log(`\nstopping (${sig})…`) });
 
 function log(line: string) {
   console.log(`[start] ${line}`);
@@ -71,13 +48,10 @@ async function startDevnet(): Promise<{ rpcUrl: string; deployment: Deployment; 
   const wanted = Number(env.DEVNET_PORT ?? 8545);
   const anvilPort = await checkPortFree(wanted).then(() => wanted, freePort);
   log(`starting a local devnet (anvil) on port ${anvilPort}…`);
-  const anvil = await startAnvil({ port: anvilPort, args: ["--chain-id", "31337"] });
-  if (anvil.process.pid) childGroups.add(anvil.process.pid);
-  cleanups.push(() => anvil.stop());
-  const transport = http(anvil.rpcUrl);
-  const client = createPublicClient({ transport });
-  const wallet = createWalletClient({ account: privateKeyToAccount(ANVIL_KEYS[0]), transport });
-  const deployment = await deployProtocol(wallet, client);
+  const chain = await startDevChain({ port: anvilPort, args: devnetArgs() });
+  trackProcessGroup(chain.anvil.process.pid);
+  onShutdown(() => chain.stop());
+  const { anvil, deployment } = chain;
   const deploymentFile = join(projectRoot, ".devnet", "deployment.json");
   mkdirSync(join(projectRoot, ".devnet"), { recursive: true });
   writeFileSync(deploymentFile, JSON.stringify(deployment, null, 2) + "\n");
@@ -144,10 +118,10 @@ async function main() {
     command: "start", port, schema, stdio: "inherit", logLevel: (env.LOG_LEVEL as "warn") ?? "warn",
     env: { RPC_URL: rpcUrl, CHAIN_ID: String(deployment.chainId), DEPLOYMENT_FILE: deploymentFile, PGLITE_DIR: pgliteDir },
   });
-  if (ponder.process.pid) childGroups.add(ponder.process.pid);
-  cleanups.push(() => ponder.stop());
+  trackProcessGroup(ponder.process.pid);
+  onShutdown(() => ponder.stop());
   ponder.process.once("exit", (code) => {
-    if (!shuttingDown) {
+    if (!isShuttingDown()) {
       console.error(`[start] the indexer stopped unexpectedly (exit code ${code}); see its output above`);
       void shutdown(code ?? 1);
     }
@@ -172,7 +146,7 @@ async function main() {
   if (devnet) {
     const { startLiveActivity } = await import("../sim/index.js");
     const live = await startLiveActivity({ rpcUrl, deployment, seed: Number(env.SEED ?? 1) + 1, perMinute: Number(env.LIVE_PER_MINUTE ?? 6) });
-    cleanups.splice(1, 0, () => live.stop()); // stop the activity before the chain under it
+    onShutdown(() => live.stop()); // runs first: the activity stops before the chain under it
   }
 
   const base = ponder.url;

@@ -13,6 +13,12 @@ export interface DevChain {
   stop(): Promise<void>;
 }
 
+/** Anvil arguments of the devnet that `npm run devnet` and `npm start` run: chain 31337, genesis
+ * `daysBack` days ago so a scenario's activity spans the last days up to now. */
+export function devnetArgs(daysBack = 8): string[] {
+  return ["--chain-id", "31337", "--timestamp", String(Math.floor(Date.now() / 1000) - daysBack * 86_400)];
+}
+
 export async function startDevChain(opts: { port?: number; args?: string[] } = {}): Promise<DevChain> {
   const anvil = await startAnvil({ port: opts.port, args: opts.args });
   try {
