@@ -1,0 +1,128 @@
+/**
+ * npm run bench:index -- [--scale medium] [--seed 42] [--runs 3] [--no-warmup] [--db postgres,pglite] [--no-floor]
+ *
+ * Indexes the cached benchmark chain (bench/lib/chain.ts) from scratch with `ponder start` on
+ * PostgreSQL and on PGlite, with Ponder's RPC cache warm (the warm-up round fills it), and beside
+ * it in the same run the floor (bench/lib/floor.ts). Rounds interleave floor, PostgreSQL and PGlite
+ * so that drifting background load hits all three alike. Prints events/s, the ratio to the floor
+ * and peak memory (median, min–max) and writes bench/results/index[-scale].json.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseFlags, runMain, UsageError } from "../chain/cli.js";
+import { SCALES, type Scale } from "../sim/index.js";
+import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
+import { withCleanup } from "./lib/cleanup.js";
+import { runFloor, type FloorRun } from "./lib/floor.js";
+import { dropSchema, ensureDatabase, indexOnce, type DbTarget, type IndexRun } from "./lib/ponderRun.js";
+import { fmt, header, printHeader, summarize, writeResult, type Summary } from "./lib/report.js";
+
+const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite] [--no-floor]";
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** Goals from issue 7 (PostgreSQL). */
+const GOALS = { eventsPerSecond: 15_000, ratioToFloor: 3, peakMemoryMiB: 2048 };
+
+runMain(
+  () =>
+    withCleanup(async () => {
+      const flags = parseFlags(process.argv.slice(2), ["no-warmup", "no-floor"]);
+      for (const k of Object.keys(flags)) if (!["scale", "seed", "runs", "no-warmup", "db", "no-floor"].includes(k)) throw new UsageError(`unknown option --${k}`);
+      const scale = String(flags.scale ?? "medium") as Scale;
+      if (!SCALES.includes(scale) || scale === "large") throw new UsageError("--scale must be tiny, small or medium");
+      const seed = Number(flags.seed ?? 42);
+      const runs = Number(flags.runs ?? 3);
+      if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError("--seed must be a non-negative integer");
+      if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError("--runs must be a positive integer");
+      const kinds = String(flags.db ?? "postgres,pglite").split(",");
+      if (!kinds.length || kinds.some((k) => k !== "postgres" && k !== "pglite")) throw new UsageError("--db takes postgres, pglite or both (comma-separated)");
+      const warmup = flags["no-warmup"] !== true;
+      const floor = flags["no-floor"] !== true;
+
+      const h = header("index");
+      printHeader(h);
+      const chain = await ensureChain(scale, seed);
+      const m = chain.manifest;
+      console.log(`# chain: ${scale}, seed ${seed}, key ${chain.key}: ${m.inferences.toLocaleString("en-US")} inferences, ${m.attributions.toLocaleString("en-US")} attributions, blocks ${m.firstBlock}..${m.lastBlock}, dump ${(chain.stateBytes / 2 ** 20).toFixed(0)} MiB`);
+      const anvil = await replayChain(chain);
+      console.log(`# replayed by anvil --load-state in ${anvil.loadSeconds.toFixed(1)} s; head block ${anvil.head}`);
+
+      const pgUrl = await ensureDatabase(ADMIN_URL, `bench_${chain.key}`);
+      const pgliteDir = join(cacheDir, `pglite-${chain.key}`);
+      mkdirSync(pgliteDir, { recursive: true });
+      const targets: Record<string, DbTarget> = { postgres: { kind: "postgres", url: pgUrl }, pglite: { kind: "pglite", dir: pgliteDir } };
+
+      const floorRuns: FloorRun[] = [];
+      const indexRuns: Record<string, IndexRun[]> = Object.fromEntries(kinds.map((k) => [k, []]));
+      const rounds = (warmup ? 1 : 0) + runs;
+      for (let r = 0; r < rounds; r++) {
+        const label = warmup && r === 0 ? "warm-up" : `run ${warmup ? r : r + 1}/${runs}`;
+        const keep = !(warmup && r === 0);
+        if (floor) {
+          const f = await runFloor({ rpcUrl: anvil.rpcUrl, deployment: chain.deployment, head: anvil.head, connectionString: pgUrl, schema: "bench_floor" });
+          console.log(`${label}  floor     ${f.seconds.toFixed(2)} s  ${Math.round(f.eventsPerSecond).toLocaleString("en-US")} events/s  (fetch ${f.fetchSeconds.toFixed(1)} s, decode ${f.decodeSeconds.toFixed(1)} s, copy ${f.copySeconds.toFixed(1)} s, ${f.requests} getLogs)`);
+          if (keep) floorRuns.push(f);
+        }
+        for (const kind of kinds) {
+          const db = targets[kind]!;
+          const schema = `bench_r${r}_${process.pid}`;
+          await dropSchema(db, schema);
+          try {
+            const run = await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head });
+            console.log(`${label}  ${kind.padEnd(9)} ready ${run.readySeconds.toFixed(2)} s, head ${run.headSeconds.toFixed(2)} s  ${run.ponderEvents.toLocaleString("en-US")} events  peak RSS ${run.peakRssMiB} MiB  RPC cache ${run.cachedBlocks}/${run.totalBlocks} blocks`);
+            if (keep) indexRuns[kind]!.push(run);
+          } finally {
+            await dropSchema(db, schema);
+          }
+        }
+      }
+      await anvil.stop(10_000);
+
+      const events = floorRuns[0]?.events ?? indexRuns[kinds[0]!]?.[0]?.ponderEvents ?? 0;
+      const floorSec = summarize(floorRuns.map((f) => f.seconds));
+      const floorEps = summarize(floorRuns.map((f) => f.eventsPerSecond));
+      const results: Record<string, unknown> = {};
+      console.log(`\nevents indexed: ${events.toLocaleString("en-US")} (logs of ${"DatanetRegistry, ModelRegistry, AttributionEngine"})`);
+      console.log("median (min–max) of", runs, "run(s)", warmup ? "after a warm-up" : "without warm-up");
+      if (floor) {
+        console.log(`floor (viem getLogs + decode + COPY)   ${fmt(floorSec, 2)} s   ${fmt(floorEps)} events/s`);
+        results.floor = { seconds: floorSec, eventsPerSecond: floorEps, runs: floorRuns };
+      }
+      for (const kind of kinds) {
+        const rs = indexRuns[kind]!;
+        const ready = summarize(rs.map((r) => r.readySeconds));
+        const head = summarize(rs.map((r) => r.headSeconds));
+        const eps = summarize(rs.map((r) => events / r.headSeconds));
+        const epsReady = summarize(rs.map((r) => events / r.readySeconds));
+        const rss = summarize(rs.map((r) => r.peakRssMiB));
+        const ratio: Summary | null = floor ? summarize(rs.map((r) => r.headSeconds / floorSec.median)) : null;
+        console.log(
+          `ponder ${kind.padEnd(9)} to /ready ${fmt(ready, 2)} s, to head ${fmt(head, 2)} s   ${fmt(eps)} events/s (to /ready: ${fmt(epsReady)})` +
+            `${ratio ? `   ${fmt(ratio, 2)}× the floor's time` : ""}   peak RSS ${fmt(rss)} MiB`,
+        );
+        results[kind] = { readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, runs: rs };
+      }
+      const pgr = results.postgres as { eventsPerSecond: Summary; ratioToFloor: Summary | null; peakRssMiB: Summary } | undefined;
+      const goals = pgr
+        ? {
+            eventsPerSecond: { goal: `>= ${GOALS.eventsPerSecond}`, value: Math.round(pgr.eventsPerSecond.median), met: pgr.eventsPerSecond.median >= GOALS.eventsPerSecond },
+            ratioToFloor: pgr.ratioToFloor ? { goal: `<= ${GOALS.ratioToFloor}`, value: Math.round(pgr.ratioToFloor.median * 100) / 100, met: pgr.ratioToFloor.median <= GOALS.ratioToFloor } : null,
+            peakMemoryMiB: { goal: `< ${GOALS.peakMemoryMiB}`, value: pgr.peakRssMiB.max, met: pgr.peakRssMiB.max < GOALS.peakMemoryMiB },
+          }
+        : null;
+      if (goals) console.log(`goals (PostgreSQL): ${Object.entries(goals).filter(([, g]) => g).map(([k, g]) => `${k} ${g!.value} (${g!.goal}) ${g!.met ? "met" : "MISSED"}`).join("; ")}`);
+      if (scale !== "medium") h.notes.push(`scale ${scale}: a quick check, not the issue's medium scenario`);
+      h.notes.push("peak RSS: summed RSS of the ponder process group, sampled every 250 ms (PostgreSQL's own server processes not included; PGlite runs inside ponder)");
+      h.notes.push("events/s = logs of the three indexed contracts / seconds from spawning `ponder start` until /status reports the head block");
+      const path = writeResult(scale === "medium" ? "index" : `index-${scale}`, {
+        ...h,
+        scenario: { scale, seed, key: chain.key, inferences: m.inferences, attributions: m.attributions, firstBlock: m.firstBlock, headBlock: String(anvil.head), stateDumpMiB: Math.round(chain.stateBytes / 2 ** 20), events },
+        runsPerTarget: runs,
+        warmup,
+        goals,
+        results,
+      });
+      console.log(`\nwrote ${path}`);
+    }),
+  USAGE,
+);

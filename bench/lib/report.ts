@@ -1,0 +1,114 @@
+/**
+ * What every benchmark records beside its figures: the machine, the date, the commit, the load
+ * average before and after, and the command that produced them. Plus the small statistics used
+ * by all three (median of the measured runs, min and max beside it).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const benchDir = fileURLToPath(new URL("..", import.meta.url));
+export const repoRoot = join(benchDir, "..");
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  memoryGiB: number;
+  freeMemoryGiB: number;
+  node: string;
+  os: string;
+}
+
+export function machine(): Machine {
+  const cpu = cpus();
+  let osName = process.platform as string;
+  try {
+    osName = /PRETTY_NAME="([^"]+)"/.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? osName;
+  } catch {}
+  return {
+    nproc: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? "unknown",
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: osName,
+  };
+}
+
+export function commit(): { sha: string; dirty: boolean } {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: repoRoot, encoding: "utf8" }).trim() !== "";
+    return { sha, dirty };
+  } catch {
+    return { sha: "unknown", dirty: false };
+  }
+}
+
+export const load = (): [number, number, number] => loadavg().map((x) => Math.round(x * 100) / 100) as [number, number, number];
+
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export function summarize(values: number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const median = n === 0 ? NaN : n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+  return { median, min: sorted[0] ?? NaN, max: sorted[n - 1] ?? NaN, runs: values };
+}
+
+/** "12.3 (11.9–12.8)": median with min–max, rounded to `digits`. */
+export function fmt(s: Summary, digits = 0): string {
+  const f = (x: number) => (Number.isFinite(x) ? x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a");
+  return s.runs.length > 1 ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : f(s.median);
+}
+
+export interface ResultHeader {
+  benchmark: string;
+  date: string;
+  commit: { sha: string; dirty: boolean };
+  machine: Machine;
+  command: string;
+  loadBefore: [number, number, number];
+  loadAfter?: [number, number, number];
+  /** Provisional when the 1-minute load before the run was at or above this. */
+  provisional: boolean;
+  notes: string[];
+}
+
+export const LOAD_LIMIT = 1.5;
+
+export function header(benchmark: string): ResultHeader {
+  const before = load();
+  return {
+    benchmark,
+    date: new Date().toISOString(),
+    commit: commit(),
+    machine: machine(),
+    command: `npm run bench:${benchmark} --${process.argv.slice(2).map((a) => ` ${a}`).join("")}`.replace(/ --$/, ""),
+    loadBefore: before,
+    provisional: before[0] >= LOAD_LIMIT,
+    notes: [],
+  };
+}
+
+export function writeResult(name: string, result: ResultHeader & Record<string, unknown>): string {
+  result.loadAfter = load();
+  if (result.loadAfter[0] >= LOAD_LIMIT * 2) result.provisional = true;
+  const path = join(benchDir, "results", `${name}.json`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(result, null, 2) + "\n");
+  return path;
+}
+
+export function printHeader(h: ResultHeader): void {
+  console.log(`# bench:${h.benchmark}  ${h.date}  commit ${h.commit.sha.slice(0, 10)}${h.commit.dirty ? " (dirty tree)" : ""}`);
+  console.log(`# ${h.machine.nproc} × ${h.machine.cpuModel}, ${h.machine.memoryGiB} GiB, ${h.machine.os}, node ${h.machine.node}`);
+  console.log(`# load average before: ${h.loadBefore.join(" ")}${h.provisional ? `  (>= ${LOAD_LIMIT}: figures are PROVISIONAL, measured under load)` : ""}`);
+}
