@@ -303,39 +303,21 @@ describe.each([
     }
   });
 
-  test.runIf(available)("model lineage: ranked by weight, folded tail counted, amounts add up to the shares the model paid to data", async () => {
+  test.runIf(available)("model lineage: what entered the model is every share its inferences paid to data (more in lineage.api.test.ts)", async () => {
     const top = await gql<{ topModels: { id: string; inferenceCount: number }[] }>(s.url, "{ topModels(limit: 1) { id inferenceCount } }");
     const model = top.data!.topModels[0]!;
-    type L = { modelLineage: { inferenceCount: number; foldedNodes: number; truncated: boolean; nodes: { id: string; kind: string; label: string; weight: number; amount: string; foldedCount: number; depth: number }[]; edges: { from: string; to: string; kind: string; weight: number; amount: string }[] } };
-    const r = await gql<L>(s.url, `query($m: BigInt!) { modelLineage(modelId: $m, depth: 4, limit: 2) { inferenceCount foldedNodes truncated nodes { id kind label weight amount foldedCount depth } edges { from to kind weight amount } } }`, { m: model.id });
+    type L = { modelLineage: { inferenceCount: number; nodes: { id: string; amount: string }[]; edges: { from: string; to: string; kind: string; amount: string }[] } };
+    const r = await gql<L>(s.url, `query($m: BigInt!) { modelLineage(modelId: $m, limit: 2) { inferenceCount nodes { id amount } edges { from to kind amount } } }`, { m: model.id });
     expect(r.errors).toBeUndefined();
     const g = r.data!.modelLineage;
     expect(g.inferenceCount).toBe(model.inferenceCount);
-    const nodeIds = new Set(g.nodes.map((n) => n.id));
-    for (const e of g.edges) expect(nodeIds.has(e.from) && nodeIds.has(e.to)).toBe(true);
-    // Each node keeps at most `limit` children, plus one FOLDED node standing for the rest.
-    const children = new Map<string, typeof g.edges>();
-    for (const e of g.edges) children.set(e.from, [...(children.get(e.from) ?? []), e]);
-    for (const [, es] of children) {
-      expect(es.filter((e) => e.kind !== "FOLDED").length).toBeLessThanOrEqual(2);
-      expect(es.filter((e) => e.kind === "FOLDED").length).toBeLessThanOrEqual(1);
-    }
-    const folded = g.nodes.filter((n) => n.kind === "FOLDED");
-    expect(folded.length).toBeGreaterThan(0);
-    for (const f of folded) expect(f.label).toMatch(new RegExp(`^\\+${f.foldedCount} others? \\(\\d+\\.\\d %\\)$`));
-    expect(g.foldedNodes).toBe(folded.reduce((t, f) => t + f.foldedCount, 0));
-    expect(g.edges.map((e) => e.weight)).toEqual([...g.edges.map((e) => e.weight)].sort((a, b) => b - a));
-    // What left the model (kept + folded) is every share its inferences paid to data.
     const root = `model:${model.id}`;
-    const out = g.edges.filter((e) => e.from === root).reduce((t, e) => t + BigInt(e.amount), 0n);
+    const out = g.edges.filter((e) => e.from === root && e.kind !== "SERVED" && !e.to.endsWith(":INFERENCE")).reduce((t, e) => t + BigInt(e.amount), 0n);
     const cache = new Map<string, unknown>();
     let shares = 0n;
     for (const [id, inf] of facts.inferences) if (inf.modelId.toString() === model.id) shares += (await chainSplit(s, facts, id, cache)).lines.reduce((t, l) => t + l.share, 0n);
     expect(out).toBe(shares);
     expect(g.nodes.find((n) => n.id === root)!.amount).toBe(shares.toString());
-    // Caps are enforced, not silently clamped.
-    const tooDeep = await gql(s.url, `{ modelLineage(modelId: "${model.id}", depth: ${LIMITS.maxLineageDepth + 1}) { truncated } }`);
-    expect(tooDeep.errors?.[0]?.message).toBe(`depth must be from 1 to ${LIMITS.maxLineageDepth}, got ${LIMITS.maxLineageDepth + 1}`);
   });
 
   test.runIf(available)("search ranks exact addresses, ids, names, output and transaction hashes first", async () => {
@@ -406,7 +388,7 @@ describe.each([
     [`{ account(address: "${addr}") { claims(after: "bm90LWEtY3Vyc29y") { totalCount } } }`, "after is not a cursor returned by this API (pass pageInfo.endCursor unchanged)"],
     [`{ account(address: "${addr}") { earningsByDay(from: "2024-13-01") { day } } }`, 'from "2024-13-01" is not a calendar day'],
     [`{ account(address: "${addr}") { earningsByDay(from: "2024-02-02", to: "2024-02-01") { day } } }`, "from must not be after to"],
-    ['{ modelLineage(modelId: "1", limit: 51) { truncated } }', "limit must be from 1 to 50, got 51"],
+    ['{ modelLineage(modelId: "1", limit: 5001) { truncated } }', "limit must be from 1 to 5000, got 5001"],
     ['{ modelLineage(modelId: "1", minWeightPpm: -1) { truncated } }', "minWeightPpm must be from 0 to 1000000, got -1"],
     ['{ search(text: "   ") { id } }', "text must not be empty"],
     ['{ search(text: "x", limit: 51) { id } }', "limit must be from 1 to 50, got 51"],

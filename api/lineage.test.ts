@@ -1,5 +1,5 @@
-import { expect, test } from "vitest";
-import { foldChildren, foldedLabel, relativePpm, type ChildEdge } from "./lineage.js";
+import { describe, expect, test } from "vitest";
+import { LineageBuilder, defaultLabel, foldChildren, foldedId, foldedLabel, nodeId, rankChildren, relativePpm, routeToRuns, runChildren, totalsOf, type ChildEdge } from "./lineage.js";
 
 const edge = (toId: string, weightSum: bigint, amount = 10n): ChildEdge => ({ kind: "HAS_CONTRIBUTION", toId, weightSum, amount, attributionCount: 1 });
 
@@ -37,4 +37,92 @@ test.each([
   [1, 999, "+1 other (0.0 %)"],
 ])("foldedLabel(%s, %s) = %j", (n, ppm, label) => {
   expect(foldedLabel(n, ppm)).toBe(label);
+});
+
+// ---------------------------------------------------------------------------------------------
+// training runs and the node cap
+
+const flow = (datanet: string, weightSum: bigint, amount: bigint): ChildEdge => ({ kind: "TRAINED_ON", toId: datanet, weightSum, amount, attributionCount: 1 });
+
+test("routes each datanet's flow to the first run naming it, so run flows add up to the model's TRAINED_ON flows", () => {
+  const flows = [flow("1", 600_000n, 60n), flow("2", 300_000n, 30n), flow("3", 100_000n, 11n)];
+  const { byRun, direct } = routeToRuns(flows, new Map([["1", 1], ["2", 1], ["3", 2]]));
+  expect(direct).toEqual([]);
+  expect(byRun.get(1)).toEqual({ count: 2, weightSum: 900_000n, amount: 90n, attributionCount: 2 });
+  expect(byRun.get(2)).toEqual({ count: 1, weightSum: 100_000n, amount: 11n, attributionCount: 1 });
+  const sum = [...byRun.values()].reduce((s, t) => s + t.amount, 0n);
+  expect(sum).toBe(totalsOf(flows).amount);
+});
+
+test("a flow whose datanet no run names stays a direct model → datanet edge", () => {
+  const { byRun, direct } = routeToRuns([flow("9", 5n, 5n)], new Map());
+  expect(byRun.size).toBe(0);
+  expect(direct.map((e) => e.toId)).toEqual(["9"]);
+});
+
+test.each([
+  // version, datanets of the run, first run per datanet, expected children (kind:datanet:amount)
+  [1, ["1", "2"], [["1", 1], ["2", 1]], ["TRAINED_ON:1:60", "TRAINED_ON:2:30"]],
+  [2, ["1", "3"], [["1", 1], ["3", 2]], ["TRAINED_ON:3:11", "RETRAINED_ON:1:0"]],
+  [3, ["4", "4"], [["4", 3]], ["TRAINED_ON:4:0"]],
+] as const)("run v%s's datanets: the first run naming a datanet carries its flow, later ones RETRAINED_ON with 0", (version, ds, first, expected) => {
+  const flows = new Map([flow("1", 600_000n, 60n), flow("2", 300_000n, 30n), flow("3", 100_000n, 11n)].map((f) => [f.toId, f]));
+  const { ranked, totals } = runChildren(version, ds, flows, new Map(first as unknown as [string, number][]));
+  expect(ranked.map((e) => `${e.kind}:${e.toId}:${e.amount}`)).toEqual(expected);
+  expect(totals.count).toBe(expected.length);
+});
+
+test.each([
+  ["TRAINING_RUN", "3:2", "run:3:2", "v2"],
+  ["INFERENCE", "7", "inference:7", "#7"],
+  ["CONTRIBUTION", "42", "contribution:42", "#42"],
+  ["MODEL", "1", "model:1", "1"],
+] as const)("%s %s has id %s and default label %s", (kind, entity, id, label) => {
+  expect(nodeId(kind, entity)).toBe(id);
+  expect(defaultLabel(kind, entity)).toBe(label);
+});
+
+test("ranks by weight, then amount, then id", () => {
+  const r = rankChildren([edge("b", 5n, 1n), edge("a", 5n, 1n), edge("c", 5n, 9n), edge("d", 7n, 0n)]);
+  expect(r.map((e) => e.toId)).toEqual(["d", "c", "a", "b"]);
+});
+
+describe("LineageBuilder", () => {
+  const children = (n: number) => Array.from({ length: n }, (_, i) => edge(String(i + 1), BigInt(1000 - i), 10n));
+  test("keeps `limit` children per parent and kind and one FOLDED node per kind named after it", () => {
+    const g = new LineageBuilder({ maxNodes: 100, inferenceCount: 1, minWeightPpm: 0 });
+    const root = g.addRoot("DATANET", "1", "d");
+    const kids = children(5);
+    const added = g.addGroup(root, "CONTRIBUTION", kids, totalsOf(kids), 1, 2);
+    expect(added.map((n) => n.id)).toEqual(["contribution:1", "contribution:2"]);
+    const fold = g.nodes.get(foldedId("datanet:1", "CONTRIBUTION"))!;
+    expect(fold).toMatchObject({ id: "folded:datanet:1:CONTRIBUTION", kind: "FOLDED", foldedCount: 3, amount: 30n });
+    expect(g.foldedNodes).toBe(3);
+    expect(g.truncated).toBe(false);
+  });
+
+  test("at the node cap keeps what fits, folds the rest (amounts still add up), sets truncated and stops", () => {
+    const g = new LineageBuilder({ maxNodes: 4, inferenceCount: 1, minWeightPpm: 0 });
+    const root = g.addRoot("DATANET", "1", "d");
+    const kids = children(10);
+    g.addGroup(root, "CONTRIBUTION", kids, totalsOf(kids), 1, 10);
+    expect(g.truncated).toBe(true);
+    expect(g.nodes.size).toBe(4);
+    const out = g.edges.filter((e) => e.from === root.id);
+    expect(out.map((e) => e.kind)).toEqual(["HAS_CONTRIBUTION", "HAS_CONTRIBUTION", "FOLDED"]);
+    expect(out.reduce((s, e) => s + e.amount, 0n)).toBe(100n);
+    const more = g.addGroup(g.nodes.get("contribution:1")!, "CONTRIBUTOR", [edge("0xa", 1n)], totalsOf([edge("0xa", 1n)]), 2, 10);
+    expect(more).toEqual([]);
+    expect(g.nodes.size).toBe(4);
+  });
+
+  test("a child reached from two parents is one node whose weight and amount sum both edges", () => {
+    const g = new LineageBuilder({ maxNodes: 10, inferenceCount: 2, minWeightPpm: 0 });
+    const a = g.addRoot("CONTRIBUTION", "1", "a");
+    const b = g.addRoot("CONTRIBUTION", "2", "b");
+    const to = (w: bigint): ChildEdge => ({ kind: "CONTRIBUTED_BY", toId: "0xa", weightSum: w, amount: w, attributionCount: 1 });
+    g.addGroup(a, "CONTRIBUTOR", [to(400_000n)], totalsOf([to(400_000n)]), 1, 5);
+    expect(g.addGroup(b, "CONTRIBUTOR", [to(600_000n)], totalsOf([to(600_000n)]), 1, 5)).toEqual([]);
+    expect(g.nodes.get("contributor:0xa")).toMatchObject({ weight: 500_000, amount: 1_000_000n, attributionCount: 2 });
+  });
 });

@@ -21,7 +21,8 @@ test("the published schema has the fields third-party apps rely on (FIXED names 
     "inferencesByOutput(outputHash: String!): [Inference!]!",
     "trainingRun(modelId: BigInt!, version: Int!): TrainingRun",
     "contributionProof(contributionId: BigInt!, modelId: BigInt!, version: Int!): ContributionProof",
-    "modelLineage(depth: Int, limit: Int, minWeightPpm: Int, modelId: BigInt!): ModelLineage",
+    // recentInferences was added later: an optional argument, so existing queries keep working.
+    "modelLineage(depth: Int, limit: Int, minWeightPpm: Int, modelId: BigInt!, recentInferences: Int): ModelLineage",
     "search(limit: Int, text: String!): [SearchResult!]!",
     "clean: Boolean!",
     "verified: Boolean!",

@@ -23,6 +23,10 @@ export interface ApiScenario {
   /** The account paid (as contributor and as datanet owner) by the hostile-named model's inference. */
   extraEarner: Address;
   hostileModelId: bigint;
+  /** The indexer's database (env for another Ponder process on it: DATABASE_URL or PGLITE_DIR) and schema. */
+  db: { env: Record<string, string>; schema: string };
+  /** The deployment file the indexer reads (DEPLOYMENT_FILE). */
+  deploymentFile: string;
   stop(): Promise<void>;
 }
 
@@ -84,6 +88,8 @@ export async function startApiScenario(kind: DbKind, opts: { seed?: number; env?
       accounts: [...new Set([...manifest.accounts.map((a) => a.toLowerCase() as Address), extras.earner.toLowerCase() as Address])],
       extraEarner: extras.earner.toLowerCase() as Address,
       hostileModelId: extras.modelId,
+      db: { env: db.env, schema: db.source.schema },
+      deploymentFile: dep.path,
       stop: async () => {
         await srv.stop();
         dep.cleanup();

@@ -19,12 +19,18 @@ export const LIMITS = {
   defaultPageSize: 50,
   /** Request body in bytes for POST /graphql, query string length for GET. */
   maxBodyBytes: 64 * 1024,
-  /** modelLineage: hops from the model, rows kept per hop before folding, nodes in the answer. */
-  maxLineageDepth: 4,
-  defaultLineageDepth: 3,
-  maxLineageLimit: 50,
+  /**
+   * modelLineage: hops from the model (4 reaches a base model's contributors through its runs; each
+   * parent model adds one), children kept per parent and kind before folding, nodes in one answer
+   * (then truncated: true), recent inferences shown beside the model.
+   */
+  maxLineageDepth: 8,
+  defaultLineageDepth: 4,
+  maxLineageLimit: 5000,
   defaultLineageLimit: 10,
-  maxLineageNodes: 500,
+  maxLineageNodes: 10_000,
+  maxLineageInferences: 200,
+  defaultLineageInferences: 20,
   /** search: results per query. */
   maxSearchResults: 50,
   defaultSearchResults: 10,
@@ -33,6 +39,18 @@ export const LIMITS = {
 } as const;
 
 export type Limits = typeof LIMITS;
+
+/**
+ * The modelLineage node cap in force: LIMITS.maxLineageNodes, or lower when the operator sets
+ * API_LINEAGE_MAX_NODES (an integer from 1; larger values are held to LIMITS.maxLineageNodes).
+ */
+export function lineageNodeCap(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.API_LINEAGE_MAX_NODES;
+  if (raw === undefined || raw.trim() === "") return LIMITS.maxLineageNodes;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`API_LINEAGE_MAX_NODES must be an integer from 1, got ${JSON.stringify(raw)}`);
+  return Math.min(n, LIMITS.maxLineageNodes);
+}
 
 function limitError(message: string, limit: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "QUERY_LIMIT_EXCEEDED", limit } });

@@ -35,12 +35,16 @@ type Query {
   """Merkle proof that a contribution is in a training run's recomputed set (OpenZeppelin MerkleProof.verify)."""
   contributionProof(modelId: BigInt!, version: Int!, contributionId: BigInt!): ContributionProof
   """
-  Where a model's attributions flowed: model -> (parent models) -> datanets -> contributions -> contributors,
-  ranked by weight, the tail of each hop folded into one FOLDED node. depth: hops from the model (default 3,
-  max 4); limit: children kept per node (default 10, max 50); minWeightPpm: children below this share of the
-  model's attribution mass are folded too (default 0). At most 500 nodes; null if the model is unknown.
+  Where a model's attributions came from and went: contributors -> contributions -> datanets -> training runs
+  -> (parent models ->) the model -> its recent inferences. Edges point away from the model (see LineageEdgeKind),
+  children ranked by weight, the tail of each parent's children of one kind folded into one FOLDED node.
+  depth: hops from the model (default 4: a base model's contributors; each parent model adds a hop; max 8);
+  limit: children kept per parent and kind (default 10, max 5000); minWeightPpm: children below this share of
+  the model's attribution mass are folded too (default 0); recentInferences: newest inferences shown
+  (default 20, 0 to 200; minWeightPpm does not apply). At most 10000 nodes (then truncated: true); null if the
+  model is unknown. Flows through training runs: see LineageEdgeKind.
   """
-  modelLineage(modelId: BigInt!, depth: Int, minWeightPpm: Int, limit: Int): ModelLineage
+  modelLineage(modelId: BigInt!, depth: Int, minWeightPpm: Int, limit: Int, recentInferences: Int): ModelLineage
   """Find addresses, ids, names, output hashes and transaction hashes; best matches first (limit default 10, max 50)."""
   search(text: String!, limit: Int): [SearchResult!]!
   model(id: BigInt!): Model
@@ -320,37 +324,54 @@ type NetworkStats {
   lastEventBlock: BigInt!
 }
 
-enum LineageNodeKind { MODEL DATANET CONTRIBUTION CONTRIBUTOR FOLDED }
-"""ADAPTS: adapter -> parent model; TRAINED_ON: model -> datanet; UNTRAINED: served model -> datanet no model in its lineage was trained on (an audit finding); HAS_CONTRIBUTION: datanet -> contribution; CONTRIBUTED_BY: contribution -> contributor; FOLDED: parent -> the folded tail of its children."""
-enum LineageEdgeKind { ADAPTS TRAINED_ON UNTRAINED HAS_CONTRIBUTION CONTRIBUTED_BY FOLDED }
+enum LineageNodeKind { MODEL TRAINING_RUN DATANET CONTRIBUTION CONTRIBUTOR INFERENCE FOLDED }
+"""
+Edges point away from the served model; data flows the other way (contributor -> ... -> model -> inference).
+ADAPTS: adapter -> parent model (what reached data through the parent's training);
+HAS_TRAINING_RUN: model -> one of its training runs (weight: the flows routed to the run, see TRAINED_ON);
+TRAINED_ON: training run -> datanet, from the FIRST run of that model naming the datanet: it carries everything the
+served model's inferences paid to the datanet's contributions through that model, because which run an inference
+"used" is not recorded; that run is at or before every such inference, and each flow is counted once, so the flows
+into a model add up to what its inferences paid to data. (model -> datanet only if no run of the model names the
+datanet, which the indexer never produces.);
+RETRAINED_ON: a later run -> a datanet an earlier run of the same model already named (weight 0, amount 0: never
+counted);
+UNTRAINED: served model -> datanet no model in its lineage was trained on at the inference (an audit finding);
+HAS_CONTRIBUTION: datanet -> contribution; CONTRIBUTED_BY: contribution -> contributor;
+SERVED: model -> one of its recent inferences (weight: 1_000_000 / inferenceCount; amount: the fee);
+FOLDED: parent -> the folded tail of its children of one kind.
+"""
+enum LineageEdgeKind { ADAPTS HAS_TRAINING_RUN TRAINED_ON RETRAINED_ON UNTRAINED HAS_CONTRIBUTION CONTRIBUTED_BY SERVED FOLDED }
 
 type ModelLineage {
   modelId: BigInt!
   depth: Int!
   limit: Int!
   minWeightPpm: Int!
+  recentInferences: Int!
   nodes: [LineageNode!]!
   edges: [LineageEdge!]!
   """Inferences of the model: their weights make up the attribution mass (each carries 1_000_000)."""
   inferenceCount: Int!
   """Entities folded away across all FOLDED nodes."""
   foldedNodes: Int!
-  """The node cap (500) cut the graph short."""
+  """The node cap (10000) cut the graph short: the last parent expanded folded what did not fit, later ones show no children."""
   truncated: Boolean!
 }
 
 """
 weight/weightPpm: share of the model's attribution mass that flowed through the node or edge (ppm);
-amount: OPEN base units that flowed (shares; contributor cuts on CONTRIBUTED_BY edges).
-A FOLDED node stands for foldedCount children, labelled "+312 others (4.1 %)".
+amount: OPEN base units that flowed (shares; contributor cuts on CONTRIBUTED_BY; fees on SERVED and INFERENCE).
+The MODEL node of the served model: weight and amount of everything that flowed into it from data (what its
+inferences paid to data). A FOLDED node stands for foldedCount children, labelled "+312 others (4.1 %)".
 """
 type LineageNode {
-  """Unique in the graph: "model:3", "datanet:1", "contribution:42", "contributor:0xab..", "folded:<parent>:<kind>"."""
+  """Unique in the graph: "model:3", "run:3:2" (model 3, version 2), "datanet:1", "contribution:42", "contributor:0xab..", "inference:7", "folded:<parent id>:<kind>"."""
   id: String!
   kind: LineageNodeKind!
-  """Name for models/datanets, "#id" for contributions, the address for contributors."""
+  """Name for models/datanets, "v<version>" for training runs, "#id" for contributions and inferences, the address for contributors."""
   label: String!
-  """The on-chain id or address (empty for FOLDED)."""
+  """The on-chain id or address; "modelId:version" for a training run; empty for FOLDED."""
   entityId: String!
   """Hops from the model."""
   depth: Int!
@@ -359,6 +380,10 @@ type LineageNode {
   amount: BigInt!
   attributionCount: Int!
   foldedCount: Int!
+  """TRAINING_RUN: the indexer's check of the claimed contribution set (root and count); null for other kinds."""
+  verified: Boolean
+  """INFERENCE: the audit verdict (no rule broken); null for other kinds."""
+  clean: Boolean
 }
 
 type LineageEdge {
