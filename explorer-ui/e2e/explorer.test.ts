@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { INFERENCE, MODEL_LINEAGE, type InferenceData, type LineageData } from "../src/api/queries";
+import { INFERENCE, LINEAGE_DEFAULTS, MODEL_LINEAGE, type InferenceData, type LineageData } from "../src/api/queries";
 import { formatAmountString } from "../src/lib/amount";
 import { ruleText } from "../src/lib/format";
 import { ADDR } from "./fixtures";
@@ -141,7 +141,7 @@ describe("explorer in chromium", () => {
   });
 
   test("a model page draws its lineage graph with every node the API returned", async () => {
-    const lineage = async () => (await api<LineageData>(MODEL_LINEAGE, { modelId: MODEL_ID, depth: 4, limit: 25, minWeightPpm: 0 })).modelLineage!;
+    const lineage = async () => (await api<LineageData>(MODEL_LINEAGE, { modelId: MODEL_ID, ...LINEAGE_DEFAULTS })).modelLineage!;
     const w = await open(`/model/${MODEL_ID}`);
     const canvas = w.page.locator("canvas.graph-canvas[data-node-count]");
     // The page asks exactly this query; on a live chain compare only when two reads around it agree.

@@ -196,82 +196,138 @@ function runFull(r: (typeof runs)[number]) {
 }
 
 // ---------------- lineage ----------------
-type LNode = { id: string; kind: string; label: string; entityId: string; depth: number; weight: number; weightPpm: number; amount: string; attributionCount: number; foldedCount: number };
+// The API's shape (api/lineage.ts): edges point away from the model; runs "run:<model>:<version>" with
+// `verified`, inferences with `clean`, server folds "folded:<parent id>:<KIND>".
+type LNode = { id: string; kind: string; label: string; entityId: string; depth: number; weight: number; weightPpm: number; amount: string; attributionCount: number; foldedCount: number; verified: boolean | null; clean: boolean | null };
 type LEdge = { from: string; to: string; kind: string; weight: number; weightPpm: number; amount: string; attributionCount: number };
-const ln = (id: string, kind: string, label: string, entityId: string, depth: number, w: number, foldedCount = 0): LNode =>
-  ({ id, kind, label, entityId, depth, weight: w, weightPpm: w, amount: s((BigInt(w) * E18) / 10_000n), attributionCount: 1, foldedCount });
+const ln = (id: string, kind: string, label: string, entityId: string, depth: number, w: number, foldedCount = 0, extra: Partial<LNode> = {}): LNode =>
+  ({ id, kind, label, entityId, depth, weight: w, weightPpm: w, amount: s((BigInt(w) * E18) / 10_000n), attributionCount: 1, foldedCount, verified: null, clean: null, ...extra });
 const le = (from: string, to: string, kind: string, w: number): LEdge => ({ from, to, kind, weight: w, weightPpm: w, amount: s((BigInt(w) * E18) / 10_000n), attributionCount: 1 });
 
-/** A lineage in the API's style (edges point away from the model) with exactly `total` nodes. */
+/** The model's newest inferences (at most `n`) and a fold for the rest, as SERVED / FOLDED edges. */
+function inferenceLayer(modelId: string, all: Array<{ id: string; clean: boolean }>, n: number, nodes: LNode[], edges: LEdge[]) {
+  const w = all.length ? Math.floor(1_000_000 / all.length) : 0;
+  const newest = [...all].sort((x, y) => Number(y.id) - Number(x.id)).slice(0, n);
+  for (const i of newest) {
+    nodes.push(ln(`inference:${i.id}`, "INFERENCE", `#${i.id}`, i.id, 1, w, 0, { clean: i.clean }));
+    edges.push(le(`model:${modelId}`, `inference:${i.id}`, "SERVED", w));
+  }
+  const rest = all.length - newest.length;
+  if (rest > 0) {
+    nodes.push(ln(`folded:model:${modelId}:INFERENCE`, "FOLDED", `+${rest} others`, "", 1, w * rest, rest));
+    edges.push(le(`model:${modelId}`, `folded:model:${modelId}:INFERENCE`, "FOLDED", w * rest));
+  }
+}
+
+/** A lineage in the API's style with exactly `total` nodes: runs, datanets, contributions, contributors, 20 inferences + a fold. */
 export function generateLineage(modelId: string, total: number, name: string) {
   const nodes: LNode[] = [ln(`model:${modelId}`, "MODEL", name, modelId, 0, 1_000_000)];
   const edges: LEdge[] = [];
   const D = Math.max(2, Math.min(40, Math.floor(total / 250)));
-  const remaining = total - 1 - 2 * D; // datanets + one folded group each
+  const R = 3;
+  for (let r = 0; r < R; r++) {
+    nodes.push(ln(`run:${modelId}:${r + 1}`, "TRAINING_RUN", `v${r + 1}`, `${modelId}:${r + 1}`, 1, 0, 0, { verified: r !== 1 }));
+  }
+  inferenceLayer(modelId, Array.from({ length: 1234 }, (_, i) => ({ id: String(100_000 + i), clean: i % 9 !== 0 })), 20, nodes, edges);
+  const head = nodes.length;
+  const remaining = total - head - 2 * D; // datanets + one folded group each
   const C = Math.ceil(remaining * 0.55);
   const P = remaining - C;
   const dw = Array.from({ length: D }, (_, i) => 1 / (i + 1));
   const dsum = dw.reduce((a, b) => a + b, 0);
+  const runW = new Array<number>(R).fill(0);
   for (let d = 0; d < D; d++) {
     const w = Math.max(1, Math.floor((dw[d]! / dsum) * 1_000_000));
-    nodes.push(ln(`datanet:${d + 1}`, "DATANET", d === 1 ? HOSTILE_NAME : `Datanet ${d + 1}`, String(d + 1), 1, w));
-    edges.push(le(`model:${modelId}`, `datanet:${d + 1}`, d === D - 1 ? "UNTRAINED" : "TRAINED_ON", w));
+    nodes.push(ln(`datanet:${d + 1}`, "DATANET", d === 1 ? HOSTILE_NAME : `Datanet ${d + 1}`, String(d + 1), 2, w));
+    if (d === D - 1) edges.push(le(`model:${modelId}`, `datanet:${d + 1}`, "UNTRAINED", w));
+    else {
+      edges.push(le(`run:${modelId}:${(d % R) + 1}`, `datanet:${d + 1}`, "TRAINED_ON", w));
+      runW[d % R]! += w;
+      if (d % R === 0 && d > 0) edges.push(le(`run:${modelId}:${R}`, `datanet:${d + 1}`, "RETRAINED_ON", 0));
+    }
     const fw = Math.max(1, Math.floor(w * 0.08));
-    nodes.push(ln(`folded:datanet:${d + 1}:CONTRIBUTION`, "FOLDED", `+${40 + d} others`, "", 2, fw, 40 + d));
+    nodes.push(ln(`folded:datanet:${d + 1}:CONTRIBUTION`, "FOLDED", `+${40 + d} others`, "", 3, fw, 40 + d));
     edges.push(le(`datanet:${d + 1}`, `folded:datanet:${d + 1}:CONTRIBUTION`, "FOLDED", fw));
+  }
+  for (let r = 0; r < R; r++) {
+    nodes[1 + r]!.weight = nodes[1 + r]!.weightPpm = runW[r]!;
+    edges.push(le(`model:${modelId}`, `run:${modelId}:${r + 1}`, "HAS_TRAINING_RUN", runW[r]!));
   }
   for (let c = 0; c < C; c++) {
     const d = c % D;
     const w = Math.max(1, Math.floor(((dw[d]! / dsum) * 920_000) / Math.ceil(C / D) * (1 + ((c * 7919) % 13) / 13)));
-    nodes.push(ln(`contribution:${c + 1}`, "CONTRIBUTION", `#${c + 1}`, String(c + 1), 2, w));
+    nodes.push(ln(`contribution:${c + 1}`, "CONTRIBUTION", `#${c + 1}`, String(c + 1), 3, w));
     edges.push(le(`datanet:${d + 1}`, `contribution:${c + 1}`, "HAS_CONTRIBUTION", w));
   }
   for (let p = 0; p < P; p++) {
     const addr = "0x" + (p + 1).toString(16).padStart(40, "0");
-    nodes.push(ln(`contributor:${addr}`, "CONTRIBUTOR", addr, addr, 3, 1));
+    nodes.push(ln(`contributor:${addr}`, "CONTRIBUTOR", addr, addr, 4, 1));
   }
   // every contribution has one contributor; contributors may have several contributions
   for (let c = 0; c < C; c++) {
     const p = c < P ? c : (c * 31) % P;
-    const target = nodes[1 + 2 * D + C + p]!;
-    const src = nodes[1 + 2 * D + c]!;
+    const target = nodes[head + 2 * D + C + p]!;
+    const src = nodes[head + 2 * D + c]!;
     edges.push(le(src.id, target.id, "CONTRIBUTED_BY", src.weightPpm));
   }
-  return { modelId, depth: 4, limit: 50, minWeightPpm: 0, inferenceCount: 1234, foldedNodes: D * 40, truncated: false, nodes, edges };
+  return { modelId, depth: 8, limit: 50, minWeightPpm: 0, recentInferences: 20, inferenceCount: 1234, foldedNodes: D * 40 + 1214, truncated: false, nodes, edges };
 }
 
 function smallLineage(modelId: string) {
   const m = modelBase[Number(modelId) - 1]!;
   const nodes: LNode[] = [ln(`model:${modelId}`, "MODEL", m.name, modelId, 0, 1_000_000)];
   const edges: LEdge[] = [];
-  const datanetIds = modelId === "2" ? ["2"] : ["1", "3"];
+  const has = (id: string) => nodes.some((n) => n.id === id);
+  const addDatanet = (d: string, depth: number, w: number) => {
+    if (!has(`datanet:${d}`)) nodes.push(ln(`datanet:${d}`, "DATANET", datanetBase[Number(d) - 1]!.name, d, depth, w));
+  };
+  // Runs of a model (fixtures' `runs`): the first run naming a datanet carries its flow, later ones RETRAINED_ON.
+  const addRuns = (owner: string, depth: number, weights: Record<string, number>) => {
+    const first = new Map<string, number>();
+    for (const r of runs.filter((x) => x.modelId === owner)) {
+      const id = `run:${owner}:${r.version}`;
+      let w = 0;
+      for (const d of r.datanetIds) {
+        const isFirst = !first.has(d);
+        if (isFirst) first.set(d, r.version);
+        const dw = isFirst ? weights[d] ?? 0 : 0;
+        w += dw;
+        addDatanet(d, depth + 1, dw);
+        edges.push(le(id, `datanet:${d}`, isFirst ? "TRAINED_ON" : "RETRAINED_ON", dw));
+      }
+      nodes.push(ln(id, "TRAINING_RUN", `v${r.version}`, `${owner}:${r.version}`, depth, w, 0, { verified: r.verified }));
+      edges.push(le(`model:${owner}`, id, "HAS_TRAINING_RUN", w));
+    }
+  };
   if (m.parentModelId) {
     const p = modelBase[Number(m.parentModelId) - 1]!;
     nodes.push(ln(`model:${p.id}`, "MODEL", p.name, p.id, 1, 600_000));
     edges.push(le(`model:${modelId}`, `model:${p.id}`, "ADAPTS", 600_000));
-    nodes.push(ln("datanet:1", "DATANET", datanetBase[0]!.name, "1", 2, 600_000));
-    edges.push(le(`model:${p.id}`, "datanet:1", "TRAINED_ON", 600_000));
+    addRuns(p.id, 2, { "1": 600_000 });
+    addRuns(modelId, 1, { "2": 400_000 });
+  } else {
+    addRuns(modelId, 1, { "1": 700_000, "3": 200_000 });
+    if (modelId === "1") {
+      addDatanet("2", 1, 100_000);
+      edges.push(le(`model:${modelId}`, "datanet:2", "UNTRAINED", 100_000));
+    }
   }
-  for (const d of datanetIds) {
-    const dn = datanetBase[Number(d) - 1]!;
-    const w = d === "1" ? 700_000 : d === "2" ? 400_000 : 300_000;
-    if (!nodes.some((n) => n.id === `datanet:${d}`)) nodes.push(ln(`datanet:${d}`, "DATANET", dn.name, d, 1, w));
-    edges.push(le(`model:${modelId}`, `datanet:${d}`, d === "3" ? "UNTRAINED" : "TRAINED_ON", w));
-  }
-  for (const d of modelId === "2" ? ["2", "1"] : datanetIds) {
+  for (const d of modelId === "2" ? ["2", "1"] : ["1", "3", "2"]) {
     const cs = contributionsData.filter((c) => c.datanetId === d).slice(0, 5);
     cs.forEach((c, i) => {
       const w = Math.floor(200_000 / (i + 1));
-      nodes.push(ln(`contribution:${c.id}`, "CONTRIBUTION", `#${c.id}`, c.id, 2, w));
+      nodes.push(ln(`contribution:${c.id}`, "CONTRIBUTION", `#${c.id}`, c.id, 3, w));
       edges.push(le(`datanet:${d}`, `contribution:${c.id}`, "HAS_CONTRIBUTION", w));
       const pid = `contributor:${c.contributor}`;
-      if (!nodes.some((n) => n.id === pid)) nodes.push(ln(pid, "CONTRIBUTOR", c.contributor, c.contributor, 3, w));
+      if (!has(pid)) nodes.push(ln(pid, "CONTRIBUTOR", c.contributor, c.contributor, 4, w));
       edges.push(le(`contribution:${c.id}`, pid, "CONTRIBUTED_BY", w));
     });
-    nodes.push(ln(`folded:datanet:${d}:CONTRIBUTION`, "FOLDED", "+3 others (4.1 %)", "", 2, 41_000, 3));
+    nodes.push(ln(`folded:datanet:${d}:CONTRIBUTION`, "FOLDED", "+3 others (4.1 %)", "", 3, 41_000, 3));
     edges.push(le(`datanet:${d}`, `folded:datanet:${d}:CONTRIBUTION`, "FOLDED", 41_000));
   }
-  return { modelId, depth: 4, limit: 25, minWeightPpm: 0, inferenceCount: inferencesData.filter((x) => x.modelId === modelId).length, foldedNodes: 6, truncated: false, nodes, edges };
+  const mine = inferencesData.filter((x) => x.modelId === modelId);
+  inferenceLayer(modelId, mine.map((x) => ({ id: x.id, clean: x.clean })), 20, nodes, edges);
+  return { modelId, depth: 8, limit: 25, minWeightPpm: 0, recentInferences: 20, inferenceCount: mine.length, foldedNodes: 9 + Math.max(0, mine.length - 20), truncated: false, nodes, edges };
 }
 
 const lineageCache = new Map<string, ReturnType<typeof generateLineage>>();

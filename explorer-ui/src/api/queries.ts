@@ -139,16 +139,18 @@ export interface ModelData {
   } | null;
 }
 
-export const MODEL_LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $minWeightPpm: Int, $limit: Int) {
-  modelLineage(modelId: $modelId, depth: $depth, minWeightPpm: $minWeightPpm, limit: $limit) {
-    modelId depth limit minWeightPpm inferenceCount foldedNodes truncated
-    nodes { id kind label entityId weightPpm amount foldedCount }
+export const MODEL_LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $minWeightPpm: Int, $limit: Int, $recentInferences: Int) {
+  modelLineage(modelId: $modelId, depth: $depth, minWeightPpm: $minWeightPpm, limit: $limit, recentInferences: $recentInferences) {
+    modelId depth limit minWeightPpm recentInferences inferenceCount foldedNodes truncated
+    nodes { id kind label entityId weightPpm amount foldedCount verified clean }
     edges { from to kind weightPpm amount }
   }
 }`;
+/** What the Model page asks first (depth 8: every parent model down to contributors; 20 = the API's default inferences). */
+export const LINEAGE_DEFAULTS = { depth: 8, limit: 25, minWeightPpm: 0, recentInferences: 20 } as const;
 export interface LineageData {
   modelLineage: {
-    modelId: BigIntString; depth: number; limit: number; minWeightPpm: number; inferenceCount: number; foldedNodes: number; truncated: boolean;
+    modelId: BigIntString; depth: number; limit: number; minWeightPpm: number; recentInferences: number; inferenceCount: number; foldedNodes: number; truncated: boolean;
     nodes: LineageNode[]; edges: LineageEdge[];
   } | null;
 }

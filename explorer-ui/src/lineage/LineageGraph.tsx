@@ -4,10 +4,11 @@
  * re-folding for the minimum-weight slider and top-per-hop control.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { MODEL_LINEAGE, type LineageData } from "../api/queries";
+import { LINEAGE_DEFAULTS, MODEL_LINEAGE, type LineageData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
 import { Amount, Ppm } from "../components/Amount";
 import { ErrorBox, Loading } from "../components/States";
+import { CleanBadge, VerifiedBadge } from "../components/Badges";
 import { Untrusted } from "../components/Text";
 import { formatPpm } from "../lib/amount";
 import { formatInt } from "../lib/format";
@@ -35,16 +36,18 @@ declare global {
   }
 }
 
-/** Children loaded per node; the API caps this at 50 (and depth at 4, nodes at 500). */
-const LIMITS = [5, 10, 25, 50];
-const DEPTH = 4;
+/** Children loaded per parent and kind; the API caps this at 5000 (depth at 8, nodes at 10,000). */
+export const LOAD_LIMITS = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+/** Recent inferences shown right of the model (the API allows 0 to 200). */
+const INFERENCE_COUNTS = [0, 20, 50, 200];
 const TOPK = [Infinity, 50, 20, 10, 5, 3];
 /** Slider position 0..100 -> minimum weight in ppm (quadratic: fine control near zero, up to 20 %). */
 export const sliderToPpm = (v: number) => Math.round((v / 100) ** 2 * 200_000);
 
 export function LineageGraph({ modelId }: { modelId: string }) {
-  const [limit, setLimit] = useState(25);
-  const q = useQuery<LineageData>(MODEL_LINEAGE, { modelId, depth: DEPTH, limit, minWeightPpm: 0 });
+  const [limit, setLimit] = useState<number>(LINEAGE_DEFAULTS.limit);
+  const [recentInferences, setRecentInferences] = useState<number>(LINEAGE_DEFAULTS.recentInferences);
+  const q = useQuery<LineageData>(MODEL_LINEAGE, { modelId, depth: LINEAGE_DEFAULTS.depth, limit, minWeightPpm: LINEAGE_DEFAULTS.minWeightPpm, recentInferences });
   const lineage = q.data?.modelLineage;
   const [slider, setSlider] = useState(0);
   const [topK, setTopK] = useState(Infinity);
@@ -61,7 +64,7 @@ export function LineageGraph({ modelId }: { modelId: string }) {
   const expand = useCallback(
     (parentId: string, group?: FoldGroup) => {
       setExpanded((s) => new Set([...s, parentId]));
-      if (group?.fromServer) setLimit((l) => LIMITS.find((x) => x > l) ?? l);
+      if (group?.fromServer) setLimit((l) => LOAD_LIMITS.find((x) => x > l) ?? l);
     },
     [],
   );
@@ -69,6 +72,8 @@ export function LineageGraph({ modelId }: { modelId: string }) {
   if (q.error && !lineage) return <ErrorBox error={q.error} retry={q.refetch} />;
   if (!q.data) return <Loading what="Loading lineage" />;
   if (!lineage || !focusId || !folded) return <div className="state empty">No lineage for this model yet.</div>;
+  const nextLimit = LOAD_LIMITS.find((x) => x > limit);
+  const canLoadMore = nextLimit !== undefined && lineage.foldedNodes > 0 && !lineage.truncated;
 
   return (
     <div className="lineage">
@@ -86,14 +91,25 @@ export function LineageGraph({ modelId }: { modelId: string }) {
         <label>
           Load per hop
           <select value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
-            {LIMITS.map((k) => <option key={k} value={k}>{k}</option>)}
+            {LOAD_LIMITS.map((k) => <option key={k} value={k}>{formatInt(k)}</option>)}
           </select>
         </label>
+        <label>
+          Inferences
+          <select value={recentInferences} onChange={(e) => setRecentInferences(Number(e.target.value))} aria-label="Recent inferences shown">
+            {INFERENCE_COUNTS.map((k) => <option key={k} value={k}>{k === 0 ? "none" : `newest ${k}`}</option>)}
+          </select>
+        </label>
+        {canLoadMore ? (
+          <button type="button" onClick={() => setLimit(nextLimit!)} disabled={q.loading} title="Ask the server for more children per node">
+            Load more ({formatInt(nextLimit!)} per hop)
+          </button>
+        ) : null}
         {expanded.size > 0 ? <button type="button" onClick={() => setExpanded(new Set())}>Collapse all</button> : null}
         <span className="muted small">
           {formatInt(folded.nodes.length)} nodes · {formatInt(folded.edges.length)} edges
           {lineage.foldedNodes ? ` · server folded ${formatInt(lineage.foldedNodes)}` : ""}
-          {lineage.truncated ? " · cut at the server's node cap" : ""}
+          {lineage.truncated ? " · cut at the server's node cap (10,000)" : ""}
           {` · ${formatInt(lineage.inferenceCount)} inferences`}
           {q.loading ? " · refreshing…" : ""}
         </span>
@@ -104,6 +120,10 @@ export function LineageGraph({ modelId }: { modelId: string }) {
           <span key={k} className={`lg-kind kind-${k.toLowerCase()}`}>{c.name}</span>
         ))}
         {folded.edges.some((e) => e.kind === "UNTRAINED") ? <span className="lg-alert small">Untrained datanet (audit finding)</span> : null}
+        {folded.nodes.some((n) => n.kind === "TRAINING_RUN" && n.verified === true) ? <span className="lg-flag ok small">✓ Verified training run</span> : null}
+        {folded.nodes.some((n) => n.kind === "TRAINING_RUN" && n.verified === false) ? <span className="lg-flag small">✗ Unverified training run</span> : null}
+        {folded.nodes.some((n) => n.kind === "INFERENCE" && n.clean === false) ? <span className="lg-flag small">⚠ Flagged inference</span> : null}
+        {folded.edges.some((e) => e.kind === "RETRAINED_ON") ? <span className="muted small">Dotted run → datanet: named again by a later run (its flow is counted on the first run)</span> : null}
         <span className="muted small">Edge width = share of attribution weight. Drag to pan, wheel or pinch to zoom, click a node for details, double-click to open it.</span>
       </div>
     </div>
@@ -380,7 +400,9 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
           <div className="panel-label"><Untrusted value={sel.label} max={80} /></div>
           <dl className="kv compact">
             <div className="kv-row"><dt>Weight</dt><dd><Ppm value={sel.weightPpm} /></dd></div>
-            <div className="kv-row"><dt>Amount</dt><dd><Amount value={sel.amount} /></dd></div>
+            <div className="kv-row"><dt>{sel.kind === "INFERENCE" ? "Fee" : "Amount"}</dt><dd><Amount value={sel.amount} /></dd></div>
+            {sel.kind === "TRAINING_RUN" && typeof sel.verified === "boolean" ? <div className="kv-row"><dt>Check</dt><dd><VerifiedBadge verified={sel.verified} /></dd></div> : null}
+            {sel.kind === "INFERENCE" && typeof sel.clean === "boolean" ? <div className="kv-row"><dt>Audit</dt><dd><CleanBadge clean={sel.clean} /></dd></div> : null}
           </dl>
           <div className="panel-actions">
             {urlForLineageNode(sel.kind, sel.entityId) ? <Link to={urlForLineageNode(sel.kind, sel.entityId)!} className="button">Open page</Link> : null}

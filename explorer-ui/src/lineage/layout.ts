@@ -1,11 +1,13 @@
 /**
  * Layered left-to-right layout of a DAG (Sugiyama-style, kept small): each known kind has its own
  * column (contributors, contributions, datanets, training runs, models, inferences), a node sits at
- * least one column right of its predecessors (so a parent model comes before its adapter), folded
- * groups and unknown kinds are pulled right next to their successors, empty columns are dropped;
+ * least one column right of its predecessors (so a parent model comes before its adapter), a
+ * server fold takes the column of the kind it folds, other folded groups and unknown kinds are
+ * pulled right next to their successors, empty columns are dropped;
  * order within a column by barycentre sweeps; fixed-size boxes stacked without overlap. Pure and synchronous: the Web Worker (layout.worker.ts) runs it off
  * the main thread; tests call it directly.
  */
+import { foldedKind } from "./orient";
 import { KIND_ORDER } from "./types";
 
 export interface LayoutNodeIn {
@@ -83,9 +85,14 @@ export function layoutGraph(nodes: readonly LayoutNodeIn[], edges: readonly Layo
 
   // Column of its kind, at least one right of every predecessor (longest path with a floor)...
   const layer = new Int32Array(n);
-  const anchored = (v: number) => nodes[v]!.kind in KIND_ORDER && nodes[v]!.kind !== "FOLDED";
+  // A server fold names the kind it stands for ("folded:model:2:TRAINING_RUN"): it takes that column.
+  const column = nodes.map((node) => {
+    const k = node.kind === "FOLDED" ? foldedKind(node.id) : node.kind;
+    return k !== undefined && k in KIND_ORDER && k !== "FOLDED" ? KIND_ORDER[k]! : -1;
+  });
+  const anchored = (v: number) => column[v]! >= 0;
   for (const v of order) {
-    let l = anchored(v) ? KIND_ORDER[nodes[v]!.kind]! : 0;
+    let l = anchored(v) ? column[v]! : 0;
     for (const p of preds[v]!) l = Math.max(l, layer[p]! + 1);
     layer[v] = l;
   }

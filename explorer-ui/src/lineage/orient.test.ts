@@ -66,3 +66,42 @@ describe("orientLineage", () => {
 test.each([["folded:datanet:1:CONTRIBUTION", "CONTRIBUTION"], ["folded:model:1:DATANETS", "DATANET"], ["fold:x", undefined]])("foldedKind(%s)", (id, k) => {
   expect(foldedKind(id)).toBe(k);
 });
+
+describe("the API's layers end to end (orient, fold, layout)", () => {
+  // What modelLineage sends for adapter model:2 (parent model:1): edges point away from the model;
+  // runs "run:<model>:<version>", inferences, and server folds named "folded:<parent>:<KIND>".
+  const api = () => graph([
+    node("model:2", "MODEL"), node("model:1", "MODEL"), node("run:2:1", "TRAINING_RUN", 0, { verified: true }), node("run:1:1", "TRAINING_RUN", 0, { verified: false }),
+    node("datanet:1", "DATANET"), node("datanet:2", "DATANET"), node("datanet:3", "DATANET"), node("contribution:1", "CONTRIBUTION"), node("contributor:0xa", "CONTRIBUTOR"),
+    node("inference:9", "INFERENCE", 0, { clean: false }), node("folded:model:2:INFERENCE", "FOLDED", 0, { foldedCount: 40 }),
+    node("folded:run:1:1:DATANET", "FOLDED", 0, { foldedCount: 2 }), node("folded:model:2:TRAINING_RUN", "FOLDED", 0, { foldedCount: 3 }),
+  ], [
+    edge("model:2", "model:1", 5, "ADAPTS"), edge("model:2", "run:2:1", 5, "HAS_TRAINING_RUN"), edge("model:1", "run:1:1", 5, "HAS_TRAINING_RUN"),
+    edge("run:2:1", "datanet:2", 5, "TRAINED_ON"), edge("run:1:1", "datanet:1", 5, "TRAINED_ON"), edge("run:1:1", "datanet:2", 0, "RETRAINED_ON"),
+    edge("model:2", "datanet:3", 5, "UNTRAINED"), edge("datanet:1", "contribution:1", 5, "HAS_CONTRIBUTION"), edge("contribution:1", "contributor:0xa", 5, "CONTRIBUTED_BY"),
+    edge("model:2", "inference:9", 5, "SERVED"), edge("model:2", "folded:model:2:INFERENCE", 5, "FOLDED"),
+    edge("run:1:1", "folded:run:1:1:DATANET", 5, "FOLDED"), edge("model:2", "folded:model:2:TRAINING_RUN", 5, "FOLDED"),
+  ]);
+
+  test("data flows into the runs, the runs into their models, the parent into the adapter, the adapter into its inferences", () => {
+    expect(flows(orientLineage(api(), "model:2"))).toEqual([
+      "contribution:1>datanet:1", "contributor:0xa>contribution:1", "datanet:1>run:1:1", "datanet:2>run:1:1", "datanet:2>run:2:1", "datanet:3>model:2",
+      "folded:model:2:TRAINING_RUN>model:2", "folded:run:1:1:DATANET>run:1:1", "model:1>model:2", "model:2>folded:model:2:INFERENCE", "model:2>inference:9",
+      "run:1:1>model:1", "run:2:1>model:2",
+    ]);
+  });
+
+  test("each kind gets its column: contributors, contributions, datanets, runs, parent, adapter, inferences", () => {
+    const o = orientLineage(api(), "model:2");
+    const f = foldGraph(o, { focusId: "model:2", topK: Infinity, minWeightPpm: 0 });
+    expect(f.nodes).toHaveLength(13);
+    const l = layoutGraph(f.nodes, f.edges);
+    const col = (id: string) => l.layer[f.nodes.findIndex((n) => n.id === id)]!;
+    expect([col("contributor:0xa"), col("contribution:1"), col("datanet:1"), col("run:1:1"), col("model:1"), col("model:2"), col("inference:9")]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(col("run:2:1")).toBe(col("run:1:1"));
+    expect(col("datanet:3")).toBe(col("datanet:1"));
+    expect(col("folded:model:2:INFERENCE")).toBe(col("inference:9"));
+    expect(col("folded:run:1:1:DATANET")).toBe(col("datanet:1"));
+    expect(col("folded:model:2:TRAINING_RUN")).toBe(col("run:1:1"));
+  });
+});

@@ -149,6 +149,28 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, vp: Viewp
       ctx.fill();
     }
   });
+  // Audit findings (unverified runs, flagged inferences): red frame and stripe; verified runs: green stripe.
+  if (detailed) {
+    for (const [flag, color] of [[1, "#15803d"], [2, "#dc2626"]] as const) {
+      ctx.beginPath();
+      let any = false;
+      for (const i of visible) {
+        if (scene.flag[i] !== flag) continue;
+        ctx.rect(x[i]!, y[i]!, 4, h);
+        any = true;
+      }
+      if (!any) continue;
+      ctx.fillStyle = color;
+      ctx.fill();
+      if (flag === 2) {
+        ctx.beginPath();
+        for (const i of visible) if (scene.flag[i] === 2) ctx.rect(x[i]!, y[i]!, w, h);
+        ctx.lineWidth = 1.5 * inv;
+        ctx.strokeStyle = color;
+        ctx.stroke();
+      }
+    }
+  }
   for (const [i, color] of [[st.selected, "#0f172a"], [st.hover, "#ea580c"]] as const) {
     if (i < 0 || i >= scene.n) continue;
     ctx.lineWidth = 2 * inv;

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { layoutGraph } from "./layout";
-import { buildScene, edgeWidth, shortLabel, shortPct } from "./scene";
+import { buildScene, edgeWidth, nodeFlag, shortLabel, shortPct } from "./scene";
 import { edge, node } from "./testGraph";
 
 test.each([[0, ""], [50, "<0.01%"], [1_234, "0.12%"], [66_666, "6.7%"], [600_000, "60%"], [1_000_000, "100%"]])("shortPct(%d) = %s", (ppm, s) => {
@@ -25,4 +25,24 @@ test("edges are batched by width and style, one batch per combination", () => {
   const s = buildScene(nodes, edges.slice(0, 4), layoutGraph(nodes, edges.slice(0, 4)));
   expect(s.batches.map((b) => [b.width, b.style, b.edges.length])).toEqual([[5.5, "normal", 2], [5.5, "folded", 1], [10, "normal", 1]]);
   expect(s.incident[3]).toHaveLength(4);
+});
+
+test.each([
+  [{ kind: "TRAINING_RUN", label: "v2", entityId: "3:2", verified: true }, "v2 ✓ verified", 1],
+  [{ kind: "TRAINING_RUN", label: "v3", entityId: "3:3", verified: false }, "v3 ✗ unverified", 2],
+  [{ kind: "INFERENCE", label: "#9", entityId: "9", clean: true }, "Inference #9", 0],
+  [{ kind: "INFERENCE", label: "#9", entityId: "9", clean: false }, "Inference #9 ⚠ flagged", 2],
+  [{ kind: "DATANET", label: "d", entityId: "1", verified: null }, "d", 0],
+])("%o is labelled %j with flag %d (verified runs and findings are styled apart)", (extra, label, flag) => {
+  const n = node("x", extra.kind, 0, extra);
+  expect(shortLabel(n)).toBe(label);
+  expect(nodeFlag(n)).toBe(flag);
+  const s = buildScene([n], [], layoutGraph([n], []));
+  expect(s.flag[0]).toBe(flag);
+});
+
+test("RETRAINED_ON edges (no flow) are drawn like folded ones, dashed", () => {
+  const nodes = [node("run:1:2", "TRAINING_RUN"), node("datanet:1", "DATANET")];
+  const s = buildScene(nodes, [edge("run:1:2", "datanet:1", 0, "RETRAINED_ON")], layoutGraph(nodes, []));
+  expect(s.batches.map((b) => b.style)).toEqual(["folded"]);
 });

@@ -40,6 +40,8 @@ export interface Scene {
   to: Int32Array;
   width: Float32Array;
   batches: EdgeBatch[];
+  /** Per node: 0 nothing to say, 1 checked and fine (verified run), 2 an audit finding (unverified run, flagged inference). */
+  flag: Uint8Array;
   /** Edge indices touching each node (for highlighting). */
   incident: Int32Array[];
   bounds: Layout["bounds"];
@@ -61,11 +63,24 @@ export function shortLabel(node: LineageNode): string {
       return /^0x[0-9a-fA-F]{40}$/.test(label) ? `${label.slice(0, 8)}…${label.slice(-6)}` : label;
     case "CONTRIBUTION":
       return label && label !== id && label !== `#${id}` ? label : `Contribution #${id}`;
-    case "INFERENCE":
-      return label && label !== id ? label : `Inference #${id}`;
+    case "INFERENCE": {
+      const base = label && label !== id && label !== `#${id}` ? label : `Inference #${id}`;
+      return node.clean === false ? `${base} ⚠ flagged` : base;
+    }
+    case "TRAINING_RUN": {
+      const base = label || `run ${id}`;
+      return node.verified === true ? `${base} ✓ verified` : node.verified === false ? `${base} ✗ unverified` : base;
+    }
     default:
       return label || `#${id}`;
   }
+}
+
+/** 0 nothing to say, 1 checked and fine, 2 an audit finding. */
+export function nodeFlag(node: LineageNode): number {
+  if (node.kind === "TRAINING_RUN") return node.verified === true ? 1 : node.verified === false ? 2 : 0;
+  if (node.kind === "INFERENCE") return node.clean === false ? 2 : 0;
+  return 0;
 }
 
 /** Compact percentage for canvas labels: "60%", "6.7%", "0.05%", "<0.01%". */
@@ -100,7 +115,7 @@ export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: L
     to[i] = index.get(e.to)!;
     width[i] = edgeWidth(e.weightPpm, maxPpm);
     const style: EdgeStyle = e.kind === "UNTRAINED" ? "alert"
-      : e.kind === "FOLDED" || nodes[from[i]!]!.kind === "FOLDED" || nodes[to[i]!]!.kind === "FOLDED" ? "folded" : "normal";
+      : e.kind === "FOLDED" || e.kind === "RETRAINED_ON" || nodes[from[i]!]!.kind === "FOLDED" || nodes[to[i]!]!.kind === "FOLDED" ? "folded" : "normal";
     const key = `${width[i]}|${style}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
     incidentLists[from[i]!]!.push(i);
@@ -119,6 +134,7 @@ export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: L
     kind,
     labels: nodes.map(shortLabel),
     weights: nodes.map((nd) => shortPct(nd.weightPpm)),
+    flag: Uint8Array.from(nodes, nodeFlag),
     from,
     to,
     width,

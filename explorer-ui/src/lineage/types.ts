@@ -11,6 +11,10 @@ export interface LineageNode {
   /** OPEN base units, decimal string. */
   amount: string;
   foldedCount: number;
+  /** TRAINING_RUN: the indexer's check of the claimed contribution set (null/absent for other kinds). */
+  verified?: boolean | null;
+  /** INFERENCE: the audit verdict (null/absent for other kinds). */
+  clean?: boolean | null;
 }
 
 export interface LineageEdge {
