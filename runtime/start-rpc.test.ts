@@ -28,7 +28,7 @@ describe("npm start with RPC_URL indexes that chain", () => {
     chain = await startDevChain();
     const c = chain.deployment.contracts;
     const client = createPublicClient({ chain: foundry, transport: http(chain.rpcUrl) });
-    accounts = (await client.request({ method: "eth_accounts" })) as Address[];
+    accounts = await createWalletClient({ chain: foundry, transport: http(chain.rpcUrl) }).getAddresses();
     const [admin, owner, alice, bob, payer, modelOwner, friend] = accounts as [Address, Address, Address, Address, Address, Address, Address];
     const send = async (from: Address, address: Address, abi: readonly unknown[], functionName: string, args: unknown[]) => {
       const wallet = createWalletClient({ chain: foundry, account: from, transport: http(chain.rpcUrl) });
