@@ -6,7 +6,7 @@
  *
  * Screenshots: explorer-ui/e2e/screenshots/real/*.png, and docs/lineage.png (the README's graph).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,18 +37,20 @@ function newest(path: string): number {
 }
 
 /**
- * explorer-ui/dist when it is newer than every UI source; otherwise a production build into a temp
- * dir (the shared dist is left alone: someone's `npm start` may be serving it). The build runs while
- * the scenario is simulated; the server reads the dir per request, so it only has to be done before
- * the browser opens.
+ * The UI the server serves, in a temp dir of its own (a `npm run build:ui` elsewhere must not pull
+ * the files from under the test): a copy of explorer-ui/dist when it is newer than every UI source,
+ * otherwise a fresh production build. The build runs while the scenario is simulated; the server
+ * reads the dir per request, so it only has to be done before the browser opens.
  */
 function explorerBuild(): { dir: string; built: boolean; done: Promise<void>; cleanup(): void } {
   const dist = join(uiRoot, "dist");
   const sources = Math.max(newest(join(uiRoot, "src")), newest(join(uiRoot, "index.html")), newest(join(uiRoot, "vite.config.ts")));
-  if (existsSync(join(dist, "index.html")) && statSync(join(dist, "index.html")).mtimeMs > sources) {
-    return { dir: dist, built: false, done: Promise.resolve(), cleanup: () => {} };
-  }
   const dir = mkdtempSync(join(tmpdir(), "explorer-real-"));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  if (existsSync(join(dist, "index.html")) && statSync(join(dist, "index.html")).mtimeMs > sources) {
+    cpSync(dist, dir, { recursive: true });
+    return { dir, built: false, done: Promise.resolve(), cleanup };
+  }
   const done = (async () => {
     const { build } = await import("vite");
     // Bundle React's production build (vitest sets NODE_ENV=test).
@@ -61,7 +63,7 @@ function explorerBuild(): { dir: string; built: boolean; done: Promise<void>; cl
     }
   })();
   done.catch(() => {}); // awaited in beforeAll
-  return { dir, built: true, done, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, built: true, done, cleanup };
 }
 
 let scenario: ApiScenario | undefined;
@@ -105,7 +107,9 @@ async function settle(timeoutMs = 15_000) {
 }
 
 async function go(path: string) {
-  await page.goto(base + path, { waitUntil: "domcontentloaded" });
+  const res = await page.goto(base + path, { waitUntil: "domcontentloaded" });
+  expect(res?.status()).toBe(200);
+  return res!;
 }
 
 /** The exact base units an <Amount> shows, checked against its title (what a user hovers). */
@@ -240,7 +244,7 @@ describe("the explorer over an indexed scenario", () => {
     const { models } = await api<{ models: { items: { id: string }[] } }>(`{ models(limit: 100) { items { id } } }`);
     expect(models.items.length).toBeGreaterThanOrEqual(scenario!.manifest.models);
     const sizes = await Promise.all(
-      models.items.map(async (m) => ({ id: m.id, n: (await api<{ modelLineage: { nodes: unknown[] } }>(`query($id: BigInt!) { modelLineage(modelId: $id, depth: 4, limit: 25) { nodes { id } } }`, { id: m.id })).modelLineage.nodes.length })),
+      models.items.map(async (m) => ({ id: m.id, n: (await api<{ modelLineage: { nodes: unknown[] } }>(`query($id: BigInt!) { modelLineage(modelId: $id) { nodes { id } } }`, { id: m.id })).modelLineage.nodes.length })),
     );
     const model = sizes.reduce((x, y) => (y.n > x.n ? y : x)).id;
 
@@ -310,7 +314,11 @@ describe("the explorer over an indexed scenario", () => {
     const d = datanets.items[0];
     expect(d, "the simulator creates the hostile datanet").toBeDefined();
     expect(d!.metadataURI.toLowerCase()).toMatch(/^javascript:/);
-    await go(`/datanet/${d!.id}`);
+    const doc = await go(`/datanet/${d!.id}`);
+    // The server's policy forbids inline and third-party script.
+    const csp = (await doc.allHeaders())["content-security-policy"] ?? "";
+    const scriptSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src"));
+    expect(scriptSrc).toBe("script-src 'self'");
     const title = page.getByTestId("datanet-name");
     await title.waitFor();
     await expect.poll(() => page.getByText(HOSTILE_DATANET_NAME, { exact: true }).first().isVisible()).toBe(true);
