@@ -268,7 +268,11 @@ describe("the explorer over an indexed scenario", () => {
     // The README's picture: the top 5 per hop (the rest folded into "+N others"), fitted in 1400x900.
     await page.locator("label", { hasText: "Top per hop" }).locator("select").selectOption("5");
     await page.waitForFunction((n) => Number(document.querySelector("canvas.graph-canvas")?.getAttribute("data-node-count")) < n, shown.nodes);
-    await page.locator("#lineage").evaluate((el) => el.scrollIntoView({ block: "start" }));
+    // The section's title just under the sticky top bar.
+    await page.locator("#lineage").evaluate((el) => {
+      const bar = document.querySelector(".topbar")?.getBoundingClientRect().height ?? 0;
+      window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - bar - 8);
+    });
     await page.getByRole("button", { name: "Fit to view" }).click();
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(docs, "lineage.png") });
