@@ -127,6 +127,7 @@ beforeAll(async () => {
   const started = Date.now();
   ui = explorerBuild();
   const built = ui.done.then(() => Date.now() - started);
+  built.catch(() => {}); // awaited below unless the scenario fails first
   scenario = await startApiScenario("pglite", { seed: SEED, env: { EXPLORER_DIR: ui.dir } });
   const indexedMs = Date.now() - started;
   const buildMs = await built;
