@@ -8,20 +8,17 @@
  * Prints p50, p99 and requests/s (median, min–max of the runs) and writes bench/results/api[-scale].json.
  */
 import pg from "pg";
-import { freePort } from "../chain/anvil.js";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { LIMITS } from "../api/graphql/limits.js";
-import { spawnPonder, type PonderHandle } from "../runtime/ponder.js";
 import { SCALES, type Scale } from "../sim/index.js";
-import { BENCH_CHAIN_ID, ensureChain, replayChain, type BenchChain } from "./lib/chain.js";
+import { ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
 import { runAutocannon, runSqlLoad, type LoadResult, type SqlRequest } from "./lib/load.js";
-import { dropSchema, ensureDatabase, indexOnce } from "./lib/ponderRun.js";
+import { ensureDatabase } from "./lib/ponderRun.js";
+import { ADMIN_URL, API_SCHEMA as SCHEMA, ensureIndexed, serveIndex } from "./lib/served.js";
 import { fmt, header, printHeader, summarize, writeResult } from "./lib/report.js";
 
 const USAGE = "usage: npm run bench:api -- [--scale tiny|small|medium] [--seed N] [--runs N] [--seconds N] [--connections N] [--no-warmup] [--lineage-limit N]";
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const SCHEMA = "bench_api";
 
 /** Goals from issue 7. */
 const GOALS = { earningsP99At500: 25, lineageP99: 150, earningsRps: 2000 };
@@ -44,42 +41,6 @@ const TRACE = `query Trace($id: BigInt!) { inference(id: $id) { id modelId payer
   accruals { account role amount expectedAmount matchesSplit } } }`;
 const LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $limit: Int) { modelLineage(modelId: $modelId, depth: $depth, limit: $limit) {
   inferenceCount foldedNodes truncated nodes { id kind label entityId depth weightPpm amount foldedCount } edges { from to kind weightPpm amount } } }`;
-
-async function startIndexed(chain: BenchChain, rpcUrl: string, head: bigint, dbUrl: string): Promise<void> {
-  const run = () => indexOnce({ db: { kind: "postgres", url: dbUrl }, schema: SCHEMA, rpcUrl, deploymentPath: chain.deploymentPath, head });
-  try {
-    const r = await run();
-    console.log(`# index ${SCHEMA} at head after ${r.headSeconds.toFixed(1)} s (resumed when it existed)`);
-  } catch (e) {
-    if (!/previously used|different Ponder app|minor version/.test((e as Error).message)) throw e;
-    console.log(`# schema ${SCHEMA} was indexed by another build of the app: dropping it and indexing again`);
-    await dropSchema({ kind: "postgres", url: dbUrl }, SCHEMA);
-    const r = await run();
-    console.log(`# index ${SCHEMA} built in ${r.headSeconds.toFixed(1)} s`);
-  }
-}
-
-async function serve(chain: BenchChain, rpcUrl: string, dbUrl: string): Promise<PonderHandle> {
-  const port = await freePort();
-  const handle = spawnPonder({
-    command: "serve",
-    port,
-    schema: SCHEMA,
-    logLevel: "warn",
-    env: { RPC_URL: rpcUrl, CHAIN_ID: String(BENCH_CHAIN_ID), DEPLOYMENT_FILE: chain.deploymentPath, DATABASE_URL: dbUrl, PGLITE_DIR: "" },
-  });
-  onCleanup(() => handle.stop());
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (handle.process.exitCode !== null) throw new Error(`ponder serve exited:\n${handle.output().slice(-2000)}`);
-    const ok = await fetch(`${handle.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: gql("{ __typename }", {}) })
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return handle;
-    if (Date.now() > deadline) throw new Error(`ponder serve did not answer within 120 s:\n${handle.output().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Sends each body once and insists on data without errors: no benchmark of error pages. */
 async function check(url: string, t: Target): Promise<void> {
@@ -114,8 +75,8 @@ runMain(
       const chain = await ensureChain(scale, seed);
       const anvil = await replayChain(chain);
       const dbUrl = await ensureDatabase(ADMIN_URL, `bench_${chain.key}`);
-      await startIndexed(chain, anvil.rpcUrl, anvil.head, dbUrl);
-      const server = await serve(chain, anvil.rpcUrl, dbUrl);
+      await ensureIndexed(chain, anvil.rpcUrl, anvil.head, dbUrl);
+      const server = await serveIndex(chain, anvil.rpcUrl, dbUrl);
       // The chain is not needed any more: ponder serve reads the database only.
       await anvil.stop(10_000);
       console.log(`# ponder serve on ${server.url}, schema ${SCHEMA} of database bench_${chain.key}`);
