@@ -3,7 +3,7 @@
  * By default they build the UI and serve it with the mock API (mock-server.ts). Point them at a real
  * served, indexed scenario with E2E_BASE_URL (and E2E_ACCOUNT / E2E_MODEL_ID / E2E_INFERENCE_ID /
  * E2E_HOSTILE_DATANET_ID for its ids); every expected value is read from that server's own API.
- * Screenshots of each page go to explorer-ui/e2e/screenshots/ (or E2E_SCREENSHOT_DIR).
+ * Screenshots of each page go to test-results/screenshots/mock/ (or E2E_SCREENSHOT_DIR/mock).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +18,7 @@ import { ADDR } from "./fixtures";
 import { startMockServer, type MockServer } from "./mock-server";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const shots = process.env.E2E_SCREENSHOT_DIR ?? join(here, "screenshots");
+const shots = join(process.env.E2E_SCREENSHOT_DIR ?? join(here, "..", "..", "test-results", "screenshots"), "mock");
 const external = process.env.E2E_BASE_URL?.replace(/\/$/, "");
 const ACCOUNT = process.env.E2E_ACCOUNT ?? ADDR.alice;
 const MODEL_ID = process.env.E2E_MODEL_ID ?? "2";

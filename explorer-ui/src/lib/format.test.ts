@@ -13,6 +13,9 @@ test.each([
   [600, "10 min ago"],
   [7200, "2 h ago"],
   [3 * 86400, "3 d ago"],
+  [0, "0 s ago"],
+  [-45, "in 45 s"],
+  [-2 * 86400, "in 2 d"],
 ])("%d seconds later reads %s", (secs, s) => expect(formatAge(1_700_000_000, (1_700_000_000 + secs) * 1000)).toBe(s));
 
 test.each([["1234567", "1,234,567"], [0, "0"], ["-1000", "-1,000"], ["x", "–"]])("formatInt(%j)", (n, s) => expect(formatInt(n)).toBe(s));

@@ -7,15 +7,15 @@ export function formatTime(ts: string | number | null | undefined): string {
   return new Date(n * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
 }
 
-/** "42 s ago", "5 min ago", "3 h ago", "12 d ago" relative to `now` (ms). */
+/** "42 s ago", "5 min ago", "3 h ago", "12 d ago" relative to `now` (ms); a time ahead of the
+ * viewer's clock (a chain's block time may be) reads "in 5 min". */
 export function formatAge(ts: string | number | null | undefined, now = Date.now()): string {
   const n = typeof ts === "string" ? Number(ts) : ts;
   if (typeof n !== "number" || !Number.isFinite(n)) return "–";
-  const s = Math.max(0, Math.round(now / 1000 - n));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86400)} d ago`;
+  const delta = Math.round(now / 1000 - n);
+  const s = Math.abs(delta);
+  const span = s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min` : s < 86400 ? `${Math.floor(s / 3600)} h` : `${Math.floor(s / 86400)} d`;
+  return delta < 0 ? `in ${span}` : `${span} ago`;
 }
 
 export function formatInt(n: number | string | null | undefined): string {

@@ -25,9 +25,15 @@ import type { LineageNode } from "./types";
 import { fitBounds, initialView, pan, screenToWorld, zoomAt, type Viewport } from "./viewport";
 
 /** Opening view: centred on the model node (the focus) when the graph is too tall to show whole. */
+/** Height of the toolbar strip over the top of the canvas (styles.css .graph-tools). */
+const TOOLBAR_PX = 34;
+
+/** Shifts a view computed for the area below the toolbar strip into canvas coordinates. */
+const belowToolbar = (v: Viewport): Viewport => ({ ...v, ty: v.ty + TOOLBAR_PX });
+
 function startView(s: Scene, w: number, h: number, focusId: string): Viewport {
   const i = Math.max(0, s.nodes.findIndex((n) => n.id === focusId));
-  return initialView(s.bounds, { x: (s.x[i] ?? 0) + s.w / 2, y: (s.y[i] ?? 0) + s.h / 2 }, w, h);
+  return belowToolbar(initialView(s.bounds, { x: (s.x[i] ?? 0) + s.w / 2, y: (s.y[i] ?? 0) + s.h / 2 }, w, h - TOOLBAR_PX));
 }
 
 declare global {
@@ -342,7 +348,7 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
   };
   const fit = () => {
     if (!scene) return;
-    vpRef.current = fitBounds(scene.bounds, sizeRef.current.w, sizeRef.current.h);
+    vpRef.current = belowToolbar(fitBounds(scene.bounds, sizeRef.current.w, sizeRef.current.h - TOOLBAR_PX));
     requestDraw();
   };
   const onKey = (e: React.KeyboardEvent) => {
