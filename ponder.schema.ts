@@ -178,6 +178,17 @@ export const acceptedContribution = onchainTable(
   }),
 );
 
+/**
+ * The same set as `acceptedContribution` (active rows), one narrow row per datanet with its ids
+ * ascending: a training run reads its datanets' sets from Ponder's cache by primary key and
+ * recomputes the root in memory, with no SQL round trip. Ids move in and out on accept and
+ * revoke/reject, which are rare next to inferences.
+ */
+export const datanetAcceptedSet = onchainTable("datanetAcceptedSet", (t) => ({
+  datanetId: t.bigint().primaryKey(),
+  contributionIds: t.bigint().array().notNull(),
+}));
+
 export const model = onchainTable(
   "model",
   (t) => ({

@@ -28,12 +28,12 @@ import {
 import { PPM, Status } from "../core/roles.js";
 import { splitFee, type AttributionInput } from "../core/split.js";
 import {
-  addAccountDatanet,
+  addAccountDatanets,
   addAccountDay,
   addAccountModel,
-  addContributionEarned,
-  addDatanetPaid,
-  addLineageEdge,
+  addContributionsEarned,
+  addDatanetsPaid,
+  addLineageEdges,
   addModelInference,
   addPaid,
   bumpAccount,
@@ -45,6 +45,7 @@ import {
   setNetworkFeeParams,
   utcDay,
   ZERO_ADDRESS,
+  type AccountDatanetFlow,
   type Address,
   type Db,
   type PaidTotals,
@@ -200,10 +201,13 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
       .onConflictDoNothing();
   }
 
-  // Attribution rows and what flowed where, summed in memory so each aggregate row is written once.
+  // Attribution rows and what flowed where, summed in memory so each aggregate table takes one
+  // store call per inference. A contribution attributed twice keeps its first row (by position).
   const rows = [];
+  const rowIds = new Set<bigint>();
+  const perContribution = new Map<bigint, PaidTotals>();
   const perDatanet = new Map<bigint, PaidTotals>();
-  const perAccountDatanet = new Map<string, { account: string; datanetId: bigint; ownerCut: bigint; contributorCut: bigint; attributions: number }>();
+  const perAccountDatanet = new Map<string, AccountDatanetFlow>();
   const edges = new EdgeBatch();
   for (let i = 0; i < n; i++) {
     const contributionId = contributionIds[i]!;
@@ -214,7 +218,7 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
     const ownerCut = line?.ownerCut ?? 0n;
     const contributorCut = line?.contributorCut ?? 0n;
     const trainer = fact.datanetId === null ? undefined : trainedBy.get(fact.datanetId);
-    rows.push({
+    const row = {
       inferenceId,
       contributionId,
       position: i,
@@ -232,17 +236,23 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
       inLineage: trainer !== undefined,
       blockNumber,
       timestamp: event.block.timestamp,
-    });
+    };
+    if (!rowIds.has(contributionId)) {
+      rowIds.add(contributionId);
+      rows.push(row);
+    }
     if (fact.status === null || fact.datanetId === null) continue;
     const paid: PaidTotals = { attributions: 1, weightPpm: BigInt(weight), share, ownerCut, contributorCut };
-    await addContributionEarned(db, contributionId, paid);
+    const earned = perContribution.get(contributionId) ?? emptyPaid();
+    addPaid(earned, paid);
+    perContribution.set(contributionId, earned);
     if (line) {
       // the datanet is known too
       const dn = perDatanet.get(fact.datanetId) ?? emptyPaid();
       addPaid(dn, paid);
       perDatanet.set(fact.datanetId, dn);
-      for (const [account, o, c] of [[line.datanetOwner, ownerCut, 0n], [line.contributor, 0n, contributorCut]] as const) {
-        const key = `${account.toLowerCase()}|${fact.datanetId}`;
+      for (const [account, o, c] of [[lower(line.datanetOwner), ownerCut, 0n], [lower(line.contributor), 0n, contributorCut]] as const) {
+        const key = `${account}|${fact.datanetId}`;
         const ad = perAccountDatanet.get(key) ?? { account, datanetId: fact.datanetId, ownerCut: 0n, contributorCut: 0n, attributions: 0 };
         ad.ownerCut += o;
         ad.contributorCut += c;
@@ -262,15 +272,16 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
     edges.add(modelId, "HAS_CONTRIBUTION", d, String(contributionId), w, share);
     if (line) edges.add(modelId, "CONTRIBUTED_BY", String(contributionId), lower(line.contributor), w, contributorCut);
   }
-  if (rows.length > 0) await db.insert(attribution).values(rows).onConflictDoNothing();
-  for (const [datanetId, paid] of perDatanet) await addDatanetPaid(db, datanetId, paid);
-  for (const ad of perAccountDatanet.values()) await addAccountDatanet(db, ad.account, ad.datanetId, { ownerCut: ad.ownerCut, contributorCut: ad.contributorCut, attributions: ad.attributions });
-  for (const e of edges.values()) await addLineageEdge(db, e);
+  // A new inference id has no attribution rows yet and the rows are distinct: a plain insert.
+  if (rows.length > 0) await db.insert(attribution).values(rows);
+  await addContributionsEarned(db, perContribution);
+  await addDatanetsPaid(db, perDatanet);
+  await addAccountDatanets(db, perAccountDatanet);
+  await addLineageEdges(db, edges);
 
   const flagged = v.clean ? 0 : 1;
-  await addModelInference(db, modelId, { inferences: 1, attributions: n, fees: fee, flagged });
-  await bumpAccount(db, payer, { inferencesPaid: 1, feesPaid: fee }, blockNumber);
-  await bumpNetwork(db, { inferenceCount: 1, attributionCount: n, totalFees: fee, flaggedInferenceCount: flagged }, blockNumber);
+  if (served !== null) await addModelInference(db, modelId, { inferences: 1, attributions: n, fees: fee, flagged });
+  await bumpAccount(db, payer, { inferencesPaid: 1, feesPaid: fee }, blockNumber, { inferenceCount: 1, attributionCount: n, totalFees: fee, flaggedInferenceCount: flagged });
 });
 
 ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
@@ -304,9 +315,8 @@ ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
     if (mismatch !== before) await setSplitVerdict(db, inferenceId, mismatch, blockNumber);
     await addAccountModel(db, account, modelId, amount);
   }
-  await bumpAccount(db, account, { accrued: amount, accrualCount: 1, role: role as 0 | 1 | 2 | 3, roleAmount: amount }, blockNumber);
+  await bumpAccount(db, account, { accrued: amount, accrualCount: 1, role: role as 0 | 1 | 2 | 3, roleAmount: amount }, blockNumber, { totalAccrued: amount });
   await addAccountDay(db, account, event.block.timestamp, { accrued: amount });
-  await bumpNetwork(db, { totalAccrued: amount }, blockNumber);
 });
 
 /** Rewrites an inference's verdict when its SPLIT_MISMATCH flag flips (at most a few times per inference). */
@@ -319,7 +329,7 @@ async function setSplitVerdict(db: Db, inferenceId: bigint, mismatch: boolean, b
   await db.update(inference, { id: inferenceId }).set({ splitMismatch: mismatch, clean: v.clean, violations: storeViolations(v.violations) });
   if (v.clean !== wasClean) {
     const flagged = v.clean ? -1 : 1;
-    await addModelInference(db, inf.modelId, { inferences: 0, attributions: 0, fees: 0n, flagged });
+    if (inf.modelKnown) await addModelInference(db, inf.modelId, { inferences: 0, attributions: 0, fees: 0n, flagged });
     await bumpNetwork(db, { flaggedInferenceCount: flagged }, blockNumber);
   }
 }
@@ -327,7 +337,7 @@ async function setSplitVerdict(db: Db, inferenceId: bigint, mismatch: boolean, b
 ponder.on("AttributionEngine:RewardClaimed", async ({ event, context }) => {
   const db = context.db;
   const { account, to, amount } = event.args;
-  const before = await bumpAccount(db, account, { claimed: amount, claimCount: 1 }, event.block.number);
+  const before = await bumpAccount(db, account, { claimed: amount, claimCount: 1 }, event.block.number, { totalClaimed: amount });
   await db
     .insert(rewardClaim)
     .values({
@@ -343,5 +353,4 @@ ponder.on("AttributionEngine:RewardClaimed", async ({ event, context }) => {
     })
     .onConflictDoNothing();
   await addAccountDay(db, account, event.block.timestamp, { claimed: amount });
-  await bumpNetwork(db, { totalClaimed: amount }, event.block.number);
 });

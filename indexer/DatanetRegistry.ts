@@ -1,8 +1,8 @@
 /** DatanetRegistry events: datanets, allow-lists, contributions and their status history. */
 import { ponder } from "ponder:registry";
-import { acceptedContribution, contribution, contributionStatusChange, datanet, datanetAllowlist } from "ponder:schema";
+import { acceptedContribution, contribution, contributionStatusChange, datanet, datanetAcceptedSet, datanetAllowlist } from "ponder:schema";
 import { Status } from "../core/roles.js";
-import { bumpAccount, bumpNetwork, lower, moveDatanetStatus, type Db } from "./aggregates.js";
+import { bumpAccount, lower, moveDatanetStatus, type Db } from "./aggregates.js";
 
 ponder.on("DatanetRegistry:DatanetCreated", async ({ event, context }) => {
   const { datanetId, owner, name, metadataURI, ownerShareBps, permissioned } = event.args;
@@ -24,8 +24,7 @@ ponder.on("DatanetRegistry:DatanetCreated", async ({ event, context }) => {
     })
     .onConflictDoNothing();
   if (inserted === null) return; // a second DatanetCreated for one id: the first one stands
-  await bumpAccount(context.db, owner, { datanetCount: 1 }, event.block.number);
-  await bumpNetwork(context.db, { datanetCount: 1 }, event.block.number);
+  await bumpAccount(context.db, owner, { datanetCount: 1 }, event.block.number, { datanetCount: 1 });
 });
 
 ponder.on("DatanetRegistry:ContributorAllowlistUpdated", async ({ event, context }) => {
@@ -75,8 +74,7 @@ ponder.on("DatanetRegistry:ContributionSubmitted", async ({ event, context }) =>
   });
   if (inserted === null) return;
   await moveDatanetStatus(context.db, datanetId, null, Status.Pending);
-  await bumpAccount(context.db, contributor, { contributionCount: 1 }, event.block.number);
-  await bumpNetwork(context.db, { contributionCount: 1 }, event.block.number);
+  await bumpAccount(context.db, contributor, { contributionCount: 1 }, event.block.number, { contributionCount: 1 });
 });
 
 ponder.on("DatanetRegistry:ContributionReviewed", async ({ event, context }) => {
@@ -122,12 +120,27 @@ async function changeStatus(
       .insert(acceptedContribution)
       .values({ datanetId, contributionId: c.contributionId, active: true, acceptedAt: event.id, revokedAt: null })
       .onConflictDoUpdate({ active: true, acceptedAt: event.id, revokedAt: null });
+    await moveAccepted(db, datanetId, c.contributionId, true);
   } else if (previous === Status.Accepted && c.status !== Status.Accepted) {
     const key = { datanetId, contributionId: c.contributionId };
     if ((await db.find(acceptedContribution, key)) !== null) {
       await db.update(acceptedContribution, key).set({ active: false, revokedAt: event.id });
     }
+    await moveAccepted(db, datanetId, c.contributionId, false);
   }
+}
+
+/** Adds a contribution to (or removes it from) its datanet's accepted set, kept ascending. */
+async function moveAccepted(db: Db, datanetId: bigint, contributionId: bigint, accepted: boolean): Promise<void> {
+  const row = await db.find(datanetAcceptedSet, { datanetId });
+  const ids = row === null ? [] : row.contributionIds.filter((id) => id !== contributionId);
+  if (accepted) {
+    let i = ids.length;
+    while (i > 0 && ids[i - 1]! > contributionId) i--;
+    ids.splice(i, 0, contributionId);
+  }
+  if (row === null) await db.insert(datanetAcceptedSet).values({ datanetId, contributionIds: ids });
+  else await db.update(datanetAcceptedSet, { datanetId }).set({ contributionIds: ids });
 }
 
 async function recordStatusChange(

@@ -1,7 +1,6 @@
 /** ModelRegistry events: models (adapters with their parent) and training runs, verified on the spot. */
 import { ponder } from "ponder:registry";
-import { acceptedContribution, datanet, model, trainingRun, trainingRunDatanet } from "ponder:schema";
-import { and, asc, eq, inArray } from "ponder";
+import { datanet, datanetAcceptedSet, model, trainingRun, trainingRunDatanet } from "ponder:schema";
 import { verifyTraining } from "../core/audit.js";
 import { bumpAccount, bumpNetwork, lower, type Db } from "./aggregates.js";
 
@@ -30,8 +29,7 @@ ponder.on("ModelRegistry:ModelRegistered", async ({ event, context }) => {
     })
     .onConflictDoNothing();
   if (inserted === null) return;
-  await bumpAccount(context.db, owner, { modelCount: 1 }, event.block.number);
-  await bumpNetwork(context.db, { modelCount: 1 }, event.block.number);
+  await bumpAccount(context.db, owner, { modelCount: 1 }, event.block.number, { modelCount: 1 });
 });
 
 ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
@@ -86,16 +84,14 @@ ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
 });
 
 /**
- * The contributions Accepted and not revoked in the given datanets right now (in event order),
- * ascending. A primary-key range read of acceptedContribution; Ponder flushes that table's
- * buffered rows first, so the answer includes this batch's earlier events.
+ * The contributions Accepted and not revoked in the given datanets right now (in event order):
+ * the union of their datanetAcceptedSet rows, read by primary key from Ponder's cache.
  */
 async function acceptedSet(db: Db, datanetIds: readonly bigint[]): Promise<bigint[]> {
-  if (datanetIds.length === 0) return [];
-  const rows = await db.sql
-    .select({ id: acceptedContribution.contributionId })
-    .from(acceptedContribution)
-    .where(and(inArray(acceptedContribution.datanetId, [...datanetIds]), eq(acceptedContribution.active, true)))
-    .orderBy(asc(acceptedContribution.contributionId));
-  return rows.map((r) => r.id);
+  const out: bigint[] = [];
+  for (const datanetId of datanetIds) {
+    const row = await db.find(datanetAcceptedSet, { datanetId });
+    if (row !== null) out.push(...row.contributionIds);
+  }
+  return out;
 }

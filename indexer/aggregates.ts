@@ -77,15 +77,13 @@ export async function getNetwork(db: Db, blockNumber: bigint): Promise<NetworkRo
   return (await db.find(network, { id: NETWORK_ID })) ?? emptyNetwork(blockNumber);
 }
 
-/** Adds counters to the network totals. */
+/** Adds counters to the network totals (one upsert: Ponder reads the row from its cache). */
 export async function bumpNetwork(db: Db, d: NetworkDelta, blockNumber: bigint): Promise<void> {
-  const row = await db.find(network, { id: NETWORK_ID });
-  if (row === null) {
-    const empty = emptyNetwork(blockNumber);
-    await db.insert(network).values({ ...empty, ...networkSet(empty, d, blockNumber) });
-  } else {
-    await db.update(network, { id: NETWORK_ID }).set(networkSet(row, d, blockNumber));
-  }
+  const empty = emptyNetwork(blockNumber);
+  await db
+    .insert(network)
+    .values({ ...empty, ...networkSet(empty, d, blockNumber) })
+    .onConflictDoUpdate((row) => networkSet(row, d, blockNumber));
 }
 
 /** Sets the fee parameters in force. */
@@ -152,21 +150,30 @@ const emptyAccount = (address: Address, blockNumber: bigint): AccountRow => ({
 });
 
 /**
- * Adds to an account's counters, creating the account (and counting it in the network totals) on
- * first sight. Returns what it could claim before (null if new).
+ * Adds to an account's counters, creating the account on first sight, and adds `net` to the
+ * network totals (with the new account counted) in the same step. One upsert per table. Returns
+ * what the account could claim before (null if new).
  */
-export async function bumpAccount(db: Db, address: string, d: AccountDelta, blockNumber: bigint): Promise<{ claimable: bigint } | null> {
+export async function bumpAccount(
+  db: Db,
+  address: string,
+  d: AccountDelta,
+  blockNumber: bigint,
+  net: NetworkDelta = {},
+): Promise<{ claimable: bigint } | null> {
   const addr = lower(address);
-  const before = await db.find(account, { address: addr });
-  if (before === null) {
-    const empty = emptyAccount(addr, blockNumber);
-    await db.insert(account).values({ ...empty, ...accountSet(empty, d, blockNumber) });
-    await bumpNetwork(db, { accountCount: 1 }, blockNumber);
-    return null;
-  }
-  const claimable = before.claimable;
-  await db.update(account, { address: addr }).set(accountSet(before, d, blockNumber));
-  return { claimable };
+  const empty = emptyAccount(addr, blockNumber);
+  let before = null as { claimable: bigint } | null;
+  await db
+    .insert(account)
+    .values({ ...empty, ...accountSet(empty, d, blockNumber) })
+    .onConflictDoUpdate((row) => {
+      before = { claimable: row.claimable }; // called only when the account exists
+      return accountSet(row, d, blockNumber);
+    });
+  const created = before === null;
+  if (created || Object.keys(net).length > 0) await bumpNetwork(db, created ? { ...net, accountCount: (net.accountCount ?? 0) + 1 } : net, blockNumber);
+  return before;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,22 +186,31 @@ export async function addAccountModel(db: Db, address: string, modelId: bigint, 
     .onConflictDoUpdate((row) => ({ accrued: row.accrued + amount, accrualCount: row.accrualCount + 1 }));
 }
 
-export async function addAccountDatanet(
-  db: Db,
-  address: string,
-  datanetId: bigint,
-  d: { ownerCut: bigint; contributorCut: bigint; attributions: number },
-): Promise<void> {
-  const total = d.ownerCut + d.contributorCut;
+export interface AccountDatanetFlow {
+  account: Address;
+  datanetId: bigint;
+  ownerCut: bigint;
+  contributorCut: bigint;
+  attributions: number;
+}
+
+/** Owner and contributor cuts per (account, datanet) of one inference, keyed `${account}|${datanetId}` (account lowercase), in one store call. */
+export async function addAccountDatanets(db: Db, flows: ReadonlyMap<string, AccountDatanetFlow>): Promise<void> {
+  if (flows.size === 0) return;
   await db
     .insert(accountDatanet)
-    .values({ account: lower(address), datanetId, accrued: total, ownerCut: d.ownerCut, contributorCut: d.contributorCut, attributionCount: d.attributions })
-    .onConflictDoUpdate((row) => ({
-      accrued: row.accrued + total,
-      ownerCut: row.ownerCut + d.ownerCut,
-      contributorCut: row.contributorCut + d.contributorCut,
-      attributionCount: row.attributionCount + d.attributions,
-    }));
+    .values(
+      [...flows.values()].map((d) => ({ account: d.account, datanetId: d.datanetId, accrued: d.ownerCut + d.contributorCut, ownerCut: d.ownerCut, contributorCut: d.contributorCut, attributionCount: d.attributions })),
+    )
+    .onConflictDoUpdate((row) => {
+      const d = flows.get(`${row.account}|${row.datanetId}`)!;
+      return {
+        accrued: row.accrued + d.ownerCut + d.contributorCut,
+        ownerCut: row.ownerCut + d.ownerCut,
+        contributorCut: row.contributorCut + d.contributorCut,
+        attributionCount: row.attributionCount + d.attributions,
+      };
+    });
 }
 
 export async function addAccountDay(db: Db, address: string, timestamp: bigint, d: { accrued?: bigint; claimed?: bigint }): Promise<void> {
@@ -248,34 +264,51 @@ export function addPaid(into: PaidTotals, d: PaidTotals): void {
   into.contributorCut += d.contributorCut;
 }
 
-/** What one (known) datanet's contributions were paid in one inference. */
-export async function addDatanetPaid(db: Db, datanetId: bigint, d: PaidTotals): Promise<void> {
-  await db.update(datanet, { id: datanetId }).set((row) => ({
-    attributionCount: row.attributionCount + d.attributions,
-    weightPpmTotal: row.weightPpmTotal + d.weightPpm,
-    totalPaid: row.totalPaid + d.share,
-    ownerCutTotal: row.ownerCutTotal + d.ownerCut,
-    contributorCutTotal: row.contributorCutTotal + d.contributorCut,
-  }));
+/**
+ * What (known) datanets' contributions were paid in one inference, per datanet: one store call
+ * for all of them (Ponder applies the update function row by row, from its cache).
+ */
+export async function addDatanetsPaid(db: Db, paid: ReadonlyMap<bigint, PaidTotals>): Promise<void> {
+  if (paid.size === 0) return;
+  await db
+    .insert(datanet)
+    .values([...paid.keys()].map((id) => ({ id }) as typeof datanet.$inferInsert)) // rows exist: only the update runs
+    .onConflictDoUpdate((row) => {
+      const d = paid.get(row.id)!;
+      return {
+        attributionCount: row.attributionCount + d.attributions,
+        weightPpmTotal: row.weightPpmTotal + d.weightPpm,
+        totalPaid: row.totalPaid + d.share,
+        ownerCutTotal: row.ownerCutTotal + d.ownerCut,
+        contributorCutTotal: row.contributorCutTotal + d.contributorCut,
+      };
+    });
 }
 
-/** What one (known) contribution earned in one inference (the per-contribution aggregate). */
-export async function addContributionEarned(db: Db, contributionId: bigint, d: PaidTotals): Promise<void> {
-  await db.update(contribution, { id: contributionId }).set((row) => ({
-    inferenceCount: row.inferenceCount + d.attributions,
-    weightPpmTotal: row.weightPpmTotal + d.weightPpm,
-    earned: row.earned + d.share,
-    ownerCut: row.ownerCut + d.ownerCut,
-    contributorCut: row.contributorCut + d.contributorCut,
-  }));
+/** What (known) contributions earned in one inference (the per-contribution aggregate), in one store call. */
+export async function addContributionsEarned(db: Db, earned: ReadonlyMap<bigint, PaidTotals>): Promise<void> {
+  if (earned.size === 0) return;
+  await db
+    .insert(contribution)
+    .values([...earned.keys()].map((id) => ({ id }) as typeof contribution.$inferInsert)) // rows exist: only the update runs
+    .onConflictDoUpdate((row) => {
+      const d = earned.get(row.id)!;
+      return {
+        inferenceCount: row.inferenceCount + d.attributions,
+        weightPpmTotal: row.weightPpmTotal + d.weightPpm,
+        earned: row.earned + d.share,
+        ownerCut: row.ownerCut + d.ownerCut,
+        contributorCut: row.contributorCut + d.contributorCut,
+      };
+    });
 }
 
+/** Counters of a model the indexer knows (the caller checked it exists). */
 export async function addModelInference(
   db: Db,
   modelId: bigint,
   d: { inferences: number; attributions: number; fees: bigint; flagged: number },
 ): Promise<void> {
-  if ((await db.find(model, { id: modelId })) === null) return;
   await db.update(model, { id: modelId }).set((row) => ({
     inferenceCount: row.inferenceCount + d.inferences,
     attributionCount: row.attributionCount + d.attributions,
@@ -315,18 +348,27 @@ export class EdgeBatch {
     }
   }
 
+  get(modelId: bigint, kind: EdgeKind, fromId: string, toId: string): EdgeFlow | undefined {
+    return this.edges.get(`${modelId}|${kind}|${fromId}|${toId}`);
+  }
+
+  get size(): number {
+    return this.edges.size;
+  }
+
   values(): IterableIterator<EdgeFlow> {
     return this.edges.values();
   }
 }
 
-export async function addLineageEdge(db: Db, e: EdgeFlow): Promise<void> {
+/** Adds one inference's edge flows (summed per edge by EdgeBatch) in one store call. */
+export async function addLineageEdges(db: Db, edges: EdgeBatch): Promise<void> {
+  if (edges.size === 0) return;
   await db
     .insert(lineageEdge)
-    .values({ modelId: e.modelId, kind: e.kind, fromId: e.fromId, toId: e.toId, weightPpm: e.weightPpm, amount: e.amount, attributionCount: e.attributions })
-    .onConflictDoUpdate((row) => ({
-      weightPpm: row.weightPpm + e.weightPpm,
-      amount: row.amount + e.amount,
-      attributionCount: row.attributionCount + e.attributions,
-    }));
+    .values([...edges.values()].map((e) => ({ modelId: e.modelId, kind: e.kind, fromId: e.fromId, toId: e.toId, weightPpm: e.weightPpm, amount: e.amount, attributionCount: e.attributions })))
+    .onConflictDoUpdate((row) => {
+      const e = edges.get(row.modelId, row.kind as EdgeKind, row.fromId, row.toId)!;
+      return { weightPpm: row.weightPpm + e.weightPpm, amount: row.amount + e.amount, attributionCount: row.attributionCount + e.attributions };
+    });
 }
