@@ -15,6 +15,7 @@ import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
 import { withCleanup } from "./lib/cleanup.js";
 import { runFloor, type FloorRun } from "./lib/floor.js";
 import { dropSchema, ensureDatabase, indexOnce, type DbTarget, type IndexRun } from "./lib/ponderRun.js";
+import { updateReadme } from "./lib/table.js";
 import { fmt, header, printHeader, summarize, writeResult, type Summary } from "./lib/report.js";
 
 const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite] [--no-floor]";
@@ -102,6 +103,12 @@ runMain(
         );
         results[kind] = { readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, runs: rs };
       }
+      for (const kind of kinds) {
+        const last = indexRuns[kind]!.at(-1);
+        if (!last) continue;
+        const top = (o: Record<string, number>) => Object.entries(o).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ");
+        console.log(`where the time went (${kind}, last run, Ponder /metrics): handlers: ${top(last.metrics.functions) || "n/a"}; database: ${top(last.metrics.database) || "n/a"}`);
+      }
       const pgr = results.postgres as { eventsPerSecond: Summary; ratioToFloor: Summary | null; peakRssMiB: Summary } | undefined;
       const goals = pgr
         ? {
@@ -122,7 +129,8 @@ runMain(
         goals,
         results,
       });
-      console.log(`\nwrote ${path}`);
+      if (!path.includes("-")) updateReadme();
+      console.log(`\nwrote ${path}${path.includes("-") ? "" : " and the figures in bench/README.md"}`);
     }),
   USAGE,
 );

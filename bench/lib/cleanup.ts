@@ -29,6 +29,10 @@ export async function cleanupAll(): Promise<void> {
 function install() {
   if (installed) return;
   installed = true;
+  process.once("unhandledRejection", (e) => {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    void cleanupAll().finally(() => process.exit(1));
+  });
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(sig, () => {
       console.error(`\n${sig}: stopping what the benchmark started…`);

@@ -38,10 +38,10 @@ export async function runFloor(opts: {
   schema: string;
   chunkBlocks?: number;
 }): Promise<FloorRun> {
-  const chunk = BigInt(opts.chunkBlocks ?? 100);
+  const chunk = BigInt(opts.chunkBlocks ?? 20);
   const address = INDEXED.map((n) => opts.deployment.contracts[n].address) as Address[];
   const from = BigInt(Math.min(...INDEXED.map((n) => opts.deployment.contracts[n].startBlock)));
-  const client = createPublicClient({ transport: http(opts.rpcUrl, { timeout: 120_000, retryCount: 0 }) });
+  const client = createPublicClient({ transport: http(opts.rpcUrl, { timeout: 120_000, retryCount: 0, maxResponseBodySize: 512 * 2 ** 20 }) });
   const db = new pg.Client({ connectionString: opts.connectionString });
   await db.connect();
   try {
@@ -72,7 +72,11 @@ export async function runFloor(opts: {
     const inFlight: Promise<Awaited<ReturnType<typeof fetchRange>>>[] = [];
     let nextRange = 0;
     const refill = () => {
-      while (inFlight.length < 2 && nextRange < ranges.length) inFlight.push(fetchRange(ranges[nextRange++]!));
+      while (inFlight.length < 2 && nextRange < ranges.length) {
+        const p = fetchRange(ranges[nextRange++]!);
+        p.catch(() => {}); // reported where it is awaited, in order
+        inFlight.push(p);
+      }
     };
     refill();
     while (inFlight.length) {
