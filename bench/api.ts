@@ -1,5 +1,5 @@
 /**
- * npm run bench:api -- [--scale medium] [--seed 42] [--runs 3] [--seconds 10] [--connections 10] [--no-warmup]
+ * npm run bench:api -- [--scale medium] [--seed 42] [--runs 3] [--seconds 10] [--connections 10] [--no-warmup] [--profile]
  *
  * Indexes the cached benchmark chain into PostgreSQL once (schema bench_api, kept and resumed
  * between invocations), serves it with `ponder serve`, and loads three queries with autocannon,
@@ -7,6 +7,9 @@
  * the floor: the same rows read with equivalent SQL straight through `pg`, under the same load.
  * Prints p50, p99 and requests/s (median, min–max of the runs) and writes bench/results/api[-scale].json.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { LIMITS } from "../api/graphql/limits.js";
@@ -15,10 +18,12 @@ import { ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
 import { runAutocannon, runSqlLoad, type LoadResult, type SqlRequest } from "./lib/load.js";
 import { ensureDatabase } from "./lib/ponderRun.js";
+import { printProfile, profileEnv, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { ADMIN_URL, API_SCHEMA as SCHEMA, ensureIndexed, serveIndex } from "./lib/served.js";
+import { updateReadme } from "./lib/table.js";
 import { fmt, header, printHeader, summarize, writeResult } from "./lib/report.js";
 
-const USAGE = "usage: npm run bench:api -- [--scale tiny|small|medium] [--seed N] [--runs N] [--seconds N] [--connections N] [--no-warmup] [--lineage-limit N]";
+const USAGE = "usage: npm run bench:api -- [--scale tiny|small|medium] [--seed N] [--runs N] [--seconds N] [--connections N] [--no-warmup] [--lineage-limit N] [--profile]";
 
 /** Goals from issue 7. */
 const GOALS = { earningsP99At500: 25, lineageP99: 150, earningsRps: 2000 };
@@ -56,8 +61,8 @@ async function check(url: string, t: Target): Promise<void> {
 runMain(
   () =>
     withCleanup(async () => {
-      const flags = parseFlags(process.argv.slice(2), ["no-warmup"]);
-      for (const k of Object.keys(flags)) if (!["scale", "seed", "runs", "seconds", "connections", "no-warmup", "lineage-limit"].includes(k)) throw new UsageError(`unknown option --${k}`);
+      const flags = parseFlags(process.argv.slice(2), ["no-warmup", "profile"]);
+      for (const k of Object.keys(flags)) if (!["scale", "seed", "runs", "seconds", "connections", "no-warmup", "lineage-limit", "profile"].includes(k)) throw new UsageError(`unknown option --${k}`);
       const scale = String(flags.scale ?? "medium") as Scale;
       if (!SCALES.includes(scale) || scale === "large") throw new UsageError("--scale must be tiny, small or medium");
       const seed = Number(flags.seed ?? 42);
@@ -172,6 +177,23 @@ runMain(
       }
       await server.stop();
 
+      const profiles: Record<string, ProfileSummary | null> = {};
+      if (flags.profile === true) {
+        // Per query, an extra unmeasured saturation run against a ponder serve under V8's CPU profiler.
+        for (const t of targets) {
+          const dir = mkdtempSync(join(tmpdir(), "bench-api-prof-"));
+          try {
+            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, profileEnv(dir));
+            await runAutocannon({ url: `${profiled.url}/graphql`, bodies: t.bodies, connections, seconds });
+            await profiled.stop();
+            profiles[t.name] = summarizeProfiles(dir);
+            printProfile(`CPU profile of ponder serve, ${t.name} at saturation`, profiles[t.name]!);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }
+      }
+
       console.log(`\nmedian (min–max) of ${runs} run(s) of ${seconds} s, ${connections} connections${warmup ? ", after a warm-up" : ""}`);
       console.log("target     load        side    p50 ms            p99 ms              req/s");
       const summary = rows.map((r) => {
@@ -198,8 +220,10 @@ runMain(
         floors: Object.fromEntries(targets.map((t) => [t.name, t.floor])),
         goals,
         results: summary,
+        profiles,
       });
-      console.log(`\nwrote ${path}`);
+      if (!path.includes("-")) updateReadme();
+      console.log(`\nwrote ${path}${path.includes("-") ? "" : " and the figures in bench/README.md"}`);
     }),
   USAGE,
 );

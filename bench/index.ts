@@ -1,5 +1,5 @@
 /**
- * npm run bench:index -- [--scale medium] [--seed 42] [--runs 3] [--no-warmup] [--db postgres,pglite] [--no-floor]
+ * npm run bench:index -- [--scale medium] [--seed 42] [--runs 3] [--no-warmup] [--db postgres,pglite] [--no-floor] [--profile]
  *
  * Indexes the cached benchmark chain (bench/lib/chain.ts) from scratch with `ponder start` on
  * PostgreSQL and on PGlite, with Ponder's RPC cache warm (the warm-up round fills it), and beside
@@ -7,18 +7,20 @@
  * so that drifting background load hits all three alike. Prints events/s, the ratio to the floor
  * and peak memory (median, min–max) and writes bench/results/index[-scale].json.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { SCALES, type Scale } from "../sim/index.js";
 import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
 import { withCleanup } from "./lib/cleanup.js";
+import { printProfile, profileEnv, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { runFloor, type FloorRun } from "./lib/floor.js";
 import { dropSchema, ensureDatabase, indexOnce, type DbTarget, type IndexRun } from "./lib/ponderRun.js";
 import { updateReadme } from "./lib/table.js";
-import { fmt, header, printHeader, summarize, writeResult, type Summary } from "./lib/report.js";
+import { fmt, header, load, printHeader, readResult, summarize, writeResult, type Summary } from "./lib/report.js";
 
-const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite] [--no-floor]";
+const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite] [--no-floor] [--profile]";
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 /** Goals from issue 7 (PostgreSQL). */
@@ -27,8 +29,8 @@ const GOALS = { eventsPerSecond: 15_000, ratioToFloor: 3, peakMemoryMiB: 2048 };
 runMain(
   () =>
     withCleanup(async () => {
-      const flags = parseFlags(process.argv.slice(2), ["no-warmup", "no-floor"]);
-      for (const k of Object.keys(flags)) if (!["scale", "seed", "runs", "no-warmup", "db", "no-floor"].includes(k)) throw new UsageError(`unknown option --${k}`);
+      const flags = parseFlags(process.argv.slice(2), ["no-warmup", "no-floor", "profile"]);
+      for (const k of Object.keys(flags)) if (!["scale", "seed", "runs", "no-warmup", "db", "no-floor", "profile"].includes(k)) throw new UsageError(`unknown option --${k}`);
       const scale = String(flags.scale ?? "medium") as Scale;
       if (!SCALES.includes(scale) || scale === "large") throw new UsageError("--scale must be tiny, small or medium");
       const seed = Number(flags.seed ?? 42);
@@ -77,6 +79,22 @@ runMain(
           }
         }
       }
+      let profile: ProfileSummary | null = null;
+      if (flags.profile === true) {
+        // One more, unmeasured run of the first database with V8's CPU profiler on.
+        const dir = mkdtempSync(join(tmpdir(), "bench-index-prof-"));
+        const db = targets[kinds[0]!]!;
+        const schema = `bench_prof_${process.pid}`;
+        await dropSchema(db, schema);
+        try {
+          await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head, env: profileEnv(dir) });
+          profile = summarizeProfiles(dir);
+          printProfile(`CPU profile of ponder start (${kinds[0]}, an extra unmeasured run)`, profile);
+        } finally {
+          await dropSchema(db, schema);
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
       await anvil.stop(10_000);
 
       const events = floorRuns[0]?.events ?? indexRuns[kinds[0]!]?.[0]?.ponderEvents ?? 0;
@@ -101,13 +119,26 @@ runMain(
           `ponder ${kind.padEnd(9)} to /ready ${fmt(ready, 2)} s, to head ${fmt(head, 2)} s   ${fmt(eps)} events/s (to /ready: ${fmt(epsReady)})` +
             `${ratio ? `   ${fmt(ratio, 2)}× the floor's time` : ""}   peak RSS ${fmt(rss)} MiB`,
         );
-        results[kind] = { readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, runs: rs };
+        results[kind] = { measured: { date: h.date, commit: h.commit.sha, loadBefore: h.loadBefore, loadAfter: load(), runs, warmup }, readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, runs: rs };
       }
       for (const kind of kinds) {
         const last = indexRuns[kind]!.at(-1);
         if (!last) continue;
         const top = (o: Record<string, number>) => Object.entries(o).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ");
         console.log(`where the time went (${kind}, last run, Ponder /metrics): handlers: ${top(last.metrics.functions) || "n/a"}; database: ${top(last.metrics.database) || "n/a"}`);
+      }
+      // A run of one database keeps the other's figures from the previous run on the same chain,
+      // each with the date, commit and load of its own run.
+      const name = scale === "medium" ? "index" : `index-${scale}`;
+      const previous = readResult(name);
+      if (previous && (previous.scenario as { key?: string } | undefined)?.key === chain.key) {
+        for (const kind of ["postgres", "pglite"]) {
+          const old = (previous.results as Record<string, { measured?: { date: string; loadBefore: number[] } }> | undefined)?.[kind];
+          if (!kinds.includes(kind) && old) {
+            results[kind] = old;
+            h.notes.push(`${kind} figures kept from the run of ${old.measured?.date ?? previous.date} (load before ${(old.measured?.loadBefore ?? previous.loadBefore).join(" ")}), ratio against that run's floor`);
+          }
+        }
       }
       const pgr = results.postgres as { eventsPerSecond: Summary; ratioToFloor: Summary | null; peakRssMiB: Summary } | undefined;
       const goals = pgr
@@ -121,13 +152,14 @@ runMain(
       if (scale !== "medium") h.notes.push(`scale ${scale}: a quick check, not the issue's medium scenario`);
       h.notes.push("peak RSS: summed RSS of the ponder process group, sampled every 250 ms (PostgreSQL's own server processes not included; PGlite runs inside ponder)");
       h.notes.push("events/s = logs of the three indexed contracts / seconds from spawning `ponder start` until /status reports the head block");
-      const path = writeResult(scale === "medium" ? "index" : `index-${scale}`, {
+      const path = writeResult(name, {
         ...h,
         scenario: { scale, seed, key: chain.key, inferences: m.inferences, attributions: m.attributions, firstBlock: m.firstBlock, headBlock: String(anvil.head), stateDumpMiB: Math.round(chain.stateBytes / 2 ** 20), events },
         runsPerTarget: runs,
         warmup,
         goals,
         results,
+        profile,
       });
       if (!path.includes("-")) updateReadme();
       console.log(`\nwrote ${path}${path.includes("-") ? "" : " and the figures in bench/README.md"}`);

@@ -77,6 +77,8 @@ export async function indexOnce(opts: {
   deploymentPath: string;
   head: bigint;
   timeoutMs?: number;
+  /** Extra environment for ponder (e.g. NODE_OPTIONS for a CPU profile). */
+  env?: Record<string, string>;
 }): Promise<IndexRun> {
   const port = await freePort();
   const dbEnv = opts.db.kind === "postgres" ? { DATABASE_URL: opts.db.url, PGLITE_DIR: "" } : { DATABASE_URL: "", PGLITE_DIR: opts.db.dir };
@@ -93,6 +95,7 @@ export async function indexOnce(opts: {
       END_BLOCK: "",
       POLLING_INTERVAL_MS: "100",
       ...dbEnv,
+      ...opts.env,
     },
   });
   const unregister = onCleanup(() => handle.stop());

@@ -107,6 +107,14 @@ export function writeResult(name: string, result: ResultHeader & Record<string, 
   return path;
 }
 
+export function readResult(name: string): (ResultHeader & Record<string, unknown>) | null {
+  try {
+    return JSON.parse(readFileSync(join(benchDir, "results", `${name}.json`), "utf8")) as ResultHeader & Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 export function printHeader(h: ResultHeader): void {
   console.log(`# bench:${h.benchmark}  ${h.date}  commit ${h.commit.sha.slice(0, 10)}${h.commit.dirty ? " (dirty tree)" : ""}`);
   console.log(`# ${h.machine.nproc} × ${h.machine.cpuModel}, ${h.machine.memoryGiB} GiB, ${h.machine.os}, node ${h.machine.node}`);
