@@ -18,6 +18,7 @@ import { SCALES, type Scale } from "../sim/index.js";
 import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
 import { ensureDatabase } from "./lib/ponderRun.js";
+import { updateReadme } from "./lib/table.js";
 import { fmt, header, printHeader, summarize, writeResult, type Summary } from "./lib/report.js";
 import { ADMIN_URL, ensureIndexed, serveIndex } from "./lib/served.js";
 import { MOCK_MODEL_ID, startUiMock } from "./lib/uiMock.js";
@@ -261,7 +262,8 @@ runMain(
       h.notes.push("chromium flags: --headless --no-sandbox --disable-gpu --disable-background-networking (software rasterisation); device scale factor 1");
       h.notes.push("fps = requestAnimationFrame callbacks per second while the graph is moved on every frame (pan: a real mouse-down, then a pointermove per frame; zoom: a wheel event per frame); redraws/s = frames that redrew the graph; draw ms = the canvas draw call only (rasterisation is in the frame rate)");
       const path = writeResult("ui", { ...h, settings: { runs, warmup, seconds, viewport: VIEWPORT }, goals, results });
-      console.log(`\nwrote ${path}`);
+      if (!path.includes("-")) updateReadme();
+      console.log(`\nwrote ${path}${path.includes("-") ? "" : " and the figures in bench/README.md"}`);
     }),
   USAGE,
 );
