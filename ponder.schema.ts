@@ -130,6 +130,8 @@ export const contribution = onchainTable(
     datanetStatusIdx: index().on(t.datanetId, t.status, t.id),
     datanetAcceptedIdx: index().on(t.datanetId, t.acceptedAt),
     contributorIdx: index().on(t.contributor, t.earned),
+    /** account.earningsByContribution: a contributor's contributions by what they earned it. */
+    contributorCutIdx: index().on(t.contributor, t.contributorCut),
     contentHashIdx: index().on(t.contentHash),
     earnedIdx: index().on(t.earned),
   }),

@@ -290,8 +290,6 @@ ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
   const blockNumber = event.block.number;
   const key = { inferenceId, account: lower(account), role };
   const check = await db.find(inferenceSplitCheck, { inferenceId });
-  const row = await db.find(rewardAccrual, key);
-  const kind = classifyAccrual(row, amount);
   const observedAt = {
     day: utcDay(event.block.timestamp),
     blockNumber,
@@ -300,11 +298,16 @@ ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
     logIndex: event.log.logIndex,
     at: event.id,
   };
-  if (row === null) {
-    await db.insert(rewardAccrual).values({ ...key, amount, expectedAmount: 0n, expected: false, observed: true, matched: false, modelId: check?.modelId ?? null, ...observedAt });
-  } else {
-    await db.update(rewardAccrual, key).set({ amount: row.amount + amount, observed: true, matched: kind === "match", ...observedAt });
-  }
+  // One upsert: an accrual nobody predicted is inserted as unexpected; a predicted row is filled
+  // and classified against the prediction (the update function runs only when the row exists).
+  let kind = "unexpected" as "match" | "unexpected";
+  await db
+    .insert(rewardAccrual)
+    .values({ ...key, amount, expectedAmount: 0n, expected: false, observed: true, matched: false, modelId: check?.modelId ?? null, ...observedAt })
+    .onConflictDoUpdate((row) => {
+      kind = classifyAccrual(row, amount);
+      return { amount: row.amount + amount, observed: true, matched: kind === "match", ...observedAt };
+    });
 
   if (check !== null) {
     const matched = check.matched + (kind === "match" ? 1 : 0);
