@@ -16,7 +16,7 @@ import { LIMITS } from "../api/graphql/limits.js";
 import { SCALES, type Scale } from "../sim/index.js";
 import { ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
-import { runAutocannon, runSqlLoad, type LoadResult, type SqlRequest } from "./lib/load.js";
+import { runAutocannon, runHttpLoad, runSqlLoad, type LoadResult, type SqlRequest } from "./lib/load.js";
 import { ensureDatabase } from "./lib/ponderRun.js";
 import { printProfile, profileEnv, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { ADMIN_URL, API_SCHEMA as SCHEMA, ensureIndexed, serveIndex } from "./lib/served.js";
@@ -160,12 +160,14 @@ runMain(
           const total = (warmup ? 1 : 0) + runs;
           for (let r = 0; r < total; r++) {
             const secs = warmup && r === 0 ? Math.min(3, seconds) : seconds;
-            const a = await runAutocannon({ url: `${server.url}/graphql`, bodies: t.bodies, connections, seconds: secs, rate });
+            const a = rate
+              ? await runHttpLoad({ url: `${server.url}/graphql`, bodies: t.bodies, connections, seconds: secs, rate })
+              : await runAutocannon({ url: `${server.url}/graphql`, bodies: t.bodies, connections, seconds: secs });
             const f = await runSqlLoad({ pool, request: t.sql, connections, seconds: secs, rate });
             const label = warmup && r === 0 ? "warm-up" : `run ${warmup ? r : r + 1}`;
             const line = (x: LoadResult) => `p50 ${x.p50.toFixed(2)} ms  p99 ${x.p99.toFixed(2)} ms  ${Math.round(x.requestsPerSecond)} req/s${x.errors ? `  ${x.errors} ERRORS` : ""}`;
             console.log(`${label.padEnd(8)} ${mode.padEnd(10)} api   ${line(a)}\n${"".padEnd(8)} ${"".padEnd(10)} floor ${line(f)}`);
-            if (a.errors) throw new Error(`${t.name}: ${a.errors} failed API requests (errors, timeouts or non-2xx) under load`);
+            if (a.errors) throw new Error(`${t.name}: ${a.errors} failed API requests (errors, timeouts or non-2xx) under load${a.firstError ? `: ${a.firstError}` : ""}`);
             if (f.errors) throw new Error(`${t.name}: ${f.errors} failed floor queries: ${f.firstError}`);
             if (!(warmup && r === 0)) {
               api.runs.push(a);

@@ -1,10 +1,11 @@
 /**
- * Load generation. The API goes through autocannon (HTTP, keep-alive connections, a fixed overall
- * rate or as fast as it answers). The floor, the same data read by SQL straight through `pg`, gets
- * the same shape of load from an in-process driver: as many pooled connections as autocannon has,
- * the same fixed rate (requests started on a schedule, each on a free connection) or saturation.
+ * Load generation. At saturation the API goes through autocannon (keep-alive connections, as fast
+ * as it answers); at a fixed rate through a paced HTTP driver (see drive()). The floor, the same
+ * data read by SQL straight through `pg`, gets the same load from the same driver: as many pooled
+ * connections, the same uniform schedule or saturation.
  */
 import autocannon from "autocannon";
+import http from "node:http";
 import pg from "pg";
 
 export interface LoadResult {
@@ -23,7 +24,6 @@ export async function runAutocannon(opts: {
   bodies: string[];
   connections: number;
   seconds: number;
-  rate?: number;
 }): Promise<LoadResult> {
   const result = await autocannon({
     url: opts.url,
@@ -31,7 +31,6 @@ export async function runAutocannon(opts: {
     headers: { "content-type": "application/json" },
     connections: opts.connections,
     duration: opts.seconds,
-    ...(opts.rate ? { overallRate: opts.rate } : {}),
     // Each connection cycles through the bodies (different accounts / inferences / models).
     requests: opts.bodies.map((body) => ({ method: "POST" as const, body })),
   });
@@ -54,67 +53,98 @@ function percentile(sorted: number[], p: number): number {
 /** One logical request: any number of statements on one pooled client. */
 export type SqlRequest = (client: pg.PoolClient, i: number) => Promise<void>;
 
-export async function runSqlLoad(opts: {
-  pool: pg.Pool;
-  request: SqlRequest;
-  connections: number;
-  seconds: number;
-  rate?: number;
-}): Promise<LoadResult> {
+/**
+ * The shared driver: `connections` slots; at saturation every slot loops; at a fixed rate requests
+ * start on a uniform schedule (one every 1/rate s), each on a free slot (waiting for one if all are
+ * busy), latency measured from the moment it is sent. (autocannon's own overallRate releases each
+ * connection's quota in a burst at the start of every second and pads its histogram with
+ * coordinated-omission samples 1 ms apart, so it would measure its bursts, not the server.)
+ */
+async function drive<C>(slots: C[], request: (slot: C, i: number) => Promise<void>, seconds: number, rate?: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   let n = 0;
   const start = performance.now();
-  const end = start + opts.seconds * 1000;
-  const one = async (client: pg.PoolClient) => {
+  const end = start + seconds * 1000;
+  const one = async (slot: C) => {
     const t = performance.now();
     try {
-      await opts.request(client, n++);
+      await request(slot, n++);
       latencies.push(performance.now() - t);
     } catch (e) {
       errors++;
       firstError ??= (e as Error).message;
     }
   };
-  const clients = await Promise.all(Array.from({ length: opts.connections }, () => opts.pool.connect()));
-  try {
-    if (!opts.rate) {
-      await Promise.all(clients.map(async (c) => {
-        while (performance.now() < end) await one(c);
-      }));
-    } else {
-      // Requests start on a fixed schedule; one waits for a free connection if all are busy
-      // (as autocannon's overallRate does), its latency counted from when it was sent.
-      const free = [...clients];
-      const waiters: ((c: pg.PoolClient) => void)[] = [];
-      const acquire = () => (free.length ? Promise.resolve(free.pop()!) : new Promise<pg.PoolClient>((r) => waiters.push(r)));
-      const release = (c: pg.PoolClient) => (waiters.length ? waiters.shift()!(c) : free.push(c));
-      const interval = 1000 / opts.rate;
-      const inflight: Promise<void>[] = [];
-      for (let k = 0; ; k++) {
-        const due = start + k * interval;
-        if (due >= end) break;
-        const wait = due - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        const c = await acquire();
-        inflight.push(one(c).finally(() => release(c)));
-        if (inflight.length > 10_000) await Promise.all(inflight.splice(0));
-      }
-      await Promise.all(inflight);
+  if (!rate) {
+    await Promise.all(slots.map(async (c) => {
+      while (performance.now() < end) await one(c);
+    }));
+  } else {
+    const free = [...slots];
+    const waiters: ((c: C) => void)[] = [];
+    const acquire = () => (free.length ? Promise.resolve(free.pop()!) : new Promise<C>((r) => waiters.push(r)));
+    const release = (c: C) => (waiters.length ? waiters.shift()!(c) : free.push(c));
+    const interval = 1000 / rate;
+    const inflight = new Set<Promise<void>>();
+    for (let k = 0; ; k++) {
+      const due = start + k * interval;
+      if (due >= end) break;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const c = await acquire();
+      const p: Promise<void> = one(c).finally(() => {
+        release(c);
+        inflight.delete(p);
+      });
+      inflight.add(p);
     }
-  } finally {
-    for (const c of clients) c.release();
+    await Promise.all(inflight);
   }
-  const seconds = (performance.now() - start) / 1000;
+  const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
-    requestsPerSecond: latencies.length / Math.max(seconds, opts.seconds),
+    requestsPerSecond: latencies.length / Math.max(elapsed, seconds),
     requests: latencies.length,
     errors,
     firstError,
   };
+}
+
+export async function runSqlLoad(opts: { pool: pg.Pool; request: SqlRequest; connections: number; seconds: number; rate?: number }): Promise<LoadResult> {
+  const clients = await Promise.all(Array.from({ length: opts.connections }, () => opts.pool.connect()));
+  try {
+    return await drive(clients, opts.request, opts.seconds, opts.rate);
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
+/** POSTs the bodies in turn over `connections` keep-alive sockets, paced or at saturation. */
+export async function runHttpLoad(opts: { url: string; bodies: string[]; connections: number; seconds: number; rate?: number }): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
+  const url = new URL(opts.url);
+  const post = (_slot: number, i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const body = opts.bodies[i % opts.bodies.length]!;
+      const req = http.request(
+        { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          res.on("data", () => {});
+          res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  try {
+    return await drive(Array.from({ length: opts.connections }, (_, i) => i), post, opts.seconds, opts.rate);
+  } finally {
+    agent.destroy();
+  }
 }
