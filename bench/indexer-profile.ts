@@ -3,7 +3,8 @@
  * and times a full `ponder start` from spawn to the last block indexed, on PostgreSQL or PGlite.
  *
  *   npx tsx bench/indexer-profile.ts --scale small|medium [--seed 1] [--db postgres|pglite]
- *        [--cpu-prof] [--runs 1]
+ *        [--cpu-prof] [--runs 1] [--cold] [--settle 31]
+ *   npx tsx bench/cpuprofile-top.ts bench/tmp/prof/CPU.*.cpuprofile [N] [file filter]
  *
  * The first run of a scale generates the chain (sim/, ~150 s for medium) into
  * bench/tmp/<scale>-<seed>/ (state.json, deployment.json, manifest.json); later runs load it into
@@ -14,8 +15,10 @@
  * Prints: wall time, events indexed (Ponder's ponder_indexing_completed_events), events/s overall
  * and over the indexing phase (first to last event seen in /metrics, sampled every 500 ms), peak
  * RSS of the ponder process (VmHWM), the load average, and Ponder's per-event and per-table
- * timings from /metrics. --cpu-prof writes a V8 CPU profile of the ponder process into
- * bench/tmp/prof/.
+ * timings from /metrics, and CPU seconds of ponder and of its PostgreSQL backends: events per
+ * CPU-second is the figure to compare under a varying load average. --cpu-prof writes a V8 CPU
+ * profile of the ponder process into bench/tmp/prof/. --settle N mines N empty blocks first, so
+ * the whole scenario lies below Ponder's 30-block finality and is indexed in historical batches.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
