@@ -99,8 +99,9 @@ export function header(benchmark: string): ResultHeader {
 }
 
 export function writeResult(name: string, result: ResultHeader & Record<string, unknown>): string {
+  // The load after includes the benchmark's own processes (two busy cores read as ~2): recorded,
+  // not judged. Whether others were busy is judged from the load before.
   result.loadAfter = load();
-  if (result.loadAfter[0] >= LOAD_LIMIT * 2) result.provisional = true;
   const path = join(benchDir, "results", `${name}.json`);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(result, null, 2) + "\n");
