@@ -60,7 +60,7 @@ export function figuresMarkdown(): string {
   if (!api) out.push("_not measured yet_");
   else {
     const st = api.settings;
-    out.push(`${api.scenario.scale} scenario, ponder serve on PostgreSQL; autocannon, ${st.connections} connections, ${st.seconds} s per run; median (min–max) of ${st.runs} runs${st.warmup ? " after a warm-up" : ""}. Floor: the same reads in SQL straight through \`pg\`, same connections and rate.`, "");
+    out.push(`${api.scenario.scale} scenario, ponder serve on PostgreSQL; ${st.connections} keep-alive connections (paced driver at the fixed rates, autocannon at saturation), ${st.seconds} s per run; median (min–max) of ${st.runs} runs${st.warmup ? " after a warm-up" : ""}. Floor: the same reads in SQL straight through \`pg\`, same connections and rate.`, "");
     out.push("| query | load | API p50 (ms) | API p99 (ms) | API req/s | floor p50 (ms) | floor p99 (ms) | floor req/s |", "|---|---|---|---|---|---|---|---|");
     const rows = api.results as { target: string; mode: string; side: string; p50Ms: Summary; p99Ms: Summary; requestsPerSecond: Summary }[];
     for (const a of rows.filter((x) => x.side === "api")) {
