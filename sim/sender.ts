@@ -116,6 +116,23 @@ abstract class BaseSender implements Sender {
   }
 
   abstract flush(light?: LogFilter): Promise<RpcReceipt[]>;
+
+  /** Looks up the receipts still missing, checks each one's outcome, and returns how many it found. */
+  protected async fillReceipts(txs: readonly TxRequest[], hashes: readonly Hex[], receipts: (RpcReceipt | undefined)[]): Promise<number> {
+    const open = txs.map((_, i) => i).filter((i) => !receipts[i]);
+    const got = await this.rpc.batch<RpcReceipt | null>(open.map((i) => ({ method: "eth_getTransactionReceipt", params: [hashes[i]] })));
+    let found = 0;
+    got.forEach((r, k) => {
+      if (!r) return;
+      const i = open[k]!;
+      receipts[i] = r;
+      checkStatus(txs[i]!, r);
+      const b = BigInt(r.blockNumber);
+      if (b > this.lastBlock) this.lastBlock = b;
+      found++;
+    });
+    return found;
+  }
 }
 
 export class AnvilSender extends BaseSender {
@@ -201,15 +218,7 @@ export class AnvilSender extends BaseSender {
       missing -= found;
       if (found === 0 && missing > 0) {
         // Interval mining (anvil --block-time) may have mined them in other blocks: look them up.
-        const open = txs.map((_, i) => i).filter((i) => !receipts[i]);
-        const got = await this.rpc.batch<RpcReceipt | null>(open.map((i) => ({ method: "eth_getTransactionReceipt", params: [hashes[i]] })));
-        got.forEach((r, k) => {
-          if (!r) return;
-          const i = open[k]!;
-          receipts[i] = r;
-          checkStatus(txs[i]!, r);
-          found++;
-        });
+        found = await this.fillReceipts(txs, hashes, receipts);
         missing -= found;
       }
       if (found === 0 && missing > 0) {
@@ -279,20 +288,10 @@ export class SignedSender extends BaseSender {
       );
     }
     const hashes = await this.rpc.batch<Hex>(raws.map((r) => ({ method: "eth_sendRawTransaction", params: [r] })));
-    const receipts: (RpcReceipt | null)[] = new Array(txs.length).fill(null);
-    for (;;) {
-      const open = receipts.map((r, i) => (r ? -1 : i)).filter((i) => i >= 0);
-      if (open.length === 0) break;
-      const got = await this.rpc.batch<RpcReceipt | null>(open.map((i) => ({ method: "eth_getTransactionReceipt", params: [hashes[i]] })));
-      got.forEach((r, k) => {
-        if (!r) return;
-        const i = open[k]!;
-        receipts[i] = r;
-        checkStatus(txs[i]!, r);
-        const b = BigInt(r.blockNumber);
-        if (b > this.lastBlock) this.lastBlock = b;
-      });
-      if (got.some((r) => !r)) await new Promise((r) => setTimeout(r, this.pollMs));
+    const receipts: (RpcReceipt | undefined)[] = new Array(txs.length);
+    for (let missing = txs.length; missing > 0; ) {
+      missing -= await this.fillReceipts(txs, hashes, receipts);
+      if (missing > 0) await new Promise((r) => setTimeout(r, this.pollMs));
     }
     return receipts as RpcReceipt[];
   }
