@@ -5,7 +5,7 @@
  *  - with RPC_URL (+ DEPLOYMENT_FILE): index that chain; no devnet, no simulator.
  * Ctrl-C stops everything it started.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import pg from "pg";
@@ -14,6 +14,7 @@ import { freePort } from "../chain/anvil.js";
 import { readDeployment, type Deployment } from "../chain/deployment.js";
 import { checkChainIds, checkPortFree, checkPostgres, rpcChainId, StartupError } from "../runtime/preflight.js";
 import { indexedBlock, projectRoot, spawnPonder } from "../runtime/ponder.js";
+import { explorerDistIsFresh, explorerRoot } from "../runtime/explorer.js";
 import { installLifecycle, isShuttingDown, onShutdown, shutdown, trackProcessGroup } from "../runtime/lifecycle.js";
 import { devnetArgs, startDevChain } from "../sim/devchain.js";
 
@@ -24,21 +25,8 @@ function log(line: string) {
   console.log(`[start] ${line}`);
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name === "dist" || entry.name === "e2e") continue;
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 function buildExplorerIfStale() {
-  const uiDir = join(projectRoot, "explorer-ui");
-  if (!existsSync(uiDir)) return;
-  const built = join(uiDir, "dist", "index.html");
-  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(uiDir)) return;
+  if (!existsSync(explorerRoot) || explorerDistIsFresh()) return;
   log("building the explorer…");
   const res = spawnSync("npm", ["run", "-s", "build:ui"], { cwd: projectRoot, stdio: "inherit" });
   if (res.status !== 0) throw new StartupError("building the explorer failed (npm run build:ui); see the errors above");

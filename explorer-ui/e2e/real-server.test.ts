@@ -7,13 +7,14 @@
  * Screenshots of each page: test-results/screenshots/real/*.png (or E2E_SCREENSHOT_DIR/real); the
  * README's graph, docs/lineage.png, is rewritten only with UPDATE_DOCS_SCREENSHOTS=1.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { getAddress, type Address } from "viem";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { explorerDistIsFresh } from "../../runtime/explorer.js";
 import { AttributionEngineAbi } from "../../abis/index.js";
 import { gql, startApiScenario, type ApiScenario } from "../../api/testkit.js";
 import { indexedBlock } from "../../runtime/ponder.js";
@@ -29,14 +30,6 @@ const SEED = 7;
 const HOSTILE_DATANET_NAME = "<img src=x onerror=alert(1)>";
 const VIEWPORT = { width: 1400, height: 900 };
 
-/** Newest modification time of any file under a path (0 if missing). */
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((m, f) => Math.max(m, newest(join(path, f))), st.mtimeMs);
-}
-
 /**
  * The UI the server serves, in a temp dir of its own (a `npm run build:ui` elsewhere must not pull
  * the files from under the test): a copy of explorer-ui/dist when it is newer than every UI source,
@@ -45,10 +38,9 @@ function newest(path: string): number {
  */
 function explorerBuild(): { dir: string; built: boolean; done: Promise<void>; cleanup(): void } {
   const dist = join(uiRoot, "dist");
-  const sources = Math.max(newest(join(uiRoot, "src")), newest(join(uiRoot, "index.html")), newest(join(uiRoot, "vite.config.ts")));
   const dir = mkdtempSync(join(tmpdir(), "explorer-real-"));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  if (existsSync(join(dist, "index.html")) && statSync(join(dist, "index.html")).mtimeMs > sources) {
+  if (explorerDistIsFresh()) {
     cpSync(dist, dir, { recursive: true });
     return { dir, built: false, done: Promise.resolve(), cleanup };
   }
