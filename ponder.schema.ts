@@ -534,6 +534,11 @@ export const network = onchainTable("network", (t) => ({
   modelOwnerShareBps: t.integer().notNull(),
   treasury: t.hex().notNull(),
   lastEventBlock: t.bigint().notNull(),
+  /**
+   * Hash of that block: with lastEventBlock, a version of the indexed data that a reorg cannot
+   * repeat (a replacement block has another hash), for answer caches keyed on it (api/).
+   */
+  lastEventBlockHash: t.hex().notNull(),
 }));
 
 // Relations: nested fields in Ponder's generated GraphQL.

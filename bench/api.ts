@@ -29,12 +29,15 @@ const USAGE = "usage: npm run bench:api -- [--scale tiny|small|medium] [--seed N
 const GOALS = { earningsP99At500: 25, lineageP99: 150, earningsRps: 2000 };
 
 interface Target {
-  name: "earnings" | "inference" | "lineage";
+  /** "lineage (computed)": the same requests against a ponder serve with the answer cache off. */
+  name: "earnings" | "inference" | "lineage" | "lineage (computed)";
   rate: number;
   bodies: string[];
   sql: SqlRequest;
   /** What the SQL floor reads, said in the output. */
   floor: string;
+  /** Serve from the ponder serve without the lineage answer cache. */
+  uncached?: boolean;
 }
 
 const gql = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
@@ -82,9 +85,11 @@ runMain(
       const dbUrl = await ensureDatabase(ADMIN_URL, `bench_${chain.key}`);
       await ensureIndexed(chain, anvil.rpcUrl, anvil.head, dbUrl);
       const server = await serveIndex(chain, anvil.rpcUrl, dbUrl);
+      // The same API with the modelLineage answer cache off: every answer computed from the database.
+      const uncached = await serveIndex(chain, anvil.rpcUrl, dbUrl, { API_LINEAGE_CACHE_ITEMS: "0" });
       // The chain is not needed any more: ponder serve reads the database only.
       await anvil.stop(10_000);
-      console.log(`# ponder serve on ${server.url}, schema ${SCHEMA} of database bench_${chain.key}`);
+      console.log(`# ponder serve on ${server.url} (and ${uncached.url} without the lineage answer cache), schema ${SCHEMA} of database bench_${chain.key}`);
 
       const pool = new pg.Pool({ connectionString: dbUrl, max: connections + 2 });
       onCleanup(() => pool.end());
@@ -100,7 +105,27 @@ runMain(
       const depth = LIMITS.maxLineageDepth >= 4 ? 4 : LIMITS.maxLineageDepth;
       if (limit < wantedLimit) h.notes.push(`modelLineage limit ${wantedLimit} asked, the API caps it at ${LIMITS.maxLineageLimit}: measured with limit ${limit}`);
       h.notes.push(`modelLineage: depth ${depth}, limit ${limit}, node cap ${LIMITS.maxLineageNodes}; the 10 models with most inferences in turn`);
+      h.notes.push("lineage: the API as shipped, answers cached per data version (the index does not change during the run, so after the first answer per model they are hits); lineage (computed): a second ponder serve with API_LINEAGE_CACHE_ITEMS=0, every answer computed from the database");
 
+      const lineageTarget = (name: "lineage" | "lineage (computed)"): Target => ({
+          name,
+          uncached: name === "lineage (computed)",
+          rate: 50,
+          bodies: models.map((modelId) => gql(LINEAGE, { modelId, depth, limit })),
+          floor: `three ranked reads of lineageEdge, hop by hop (model -> datanets, top ${limit} contributions per datanet, top ${limit} contributors per contribution), then the names`,
+          sql: async (c, i) => {
+            const modelId = models[i % models.length]!;
+            const ranked = (kind: string) =>
+              `SELECT from_id, to_id, weight_ppm, amount FROM (SELECT from_id, to_id, weight_ppm, amount,
+                 row_number() OVER (PARTITION BY from_id ORDER BY weight_ppm DESC, amount DESC, to_id) AS rn
+                 FROM ${S}."lineageEdge" WHERE model_id = $1 AND kind = '${kind}' AND from_id = ANY($2)) r WHERE rn <= ${limit}`;
+            const hop1 = (await c.query<{ kind: string; to_id: string }>({ name: "floor_l1", text: `SELECT kind, to_id, weight_ppm, amount FROM ${S}."lineageEdge" WHERE model_id = $1 AND kind IN ('TRAINED_ON', 'UNTRAINED', 'ADAPTS')`, values: [modelId] })).rows;
+            const datanets = hop1.filter((r) => r.kind !== "ADAPTS");
+            const contributions = (await c.query<{ to_id: string }>({ name: "floor_l2", text: ranked("HAS_CONTRIBUTION"), values: [modelId, datanets.map((r) => r.to_id)] })).rows;
+            await c.query({ name: "floor_l3", text: ranked("CONTRIBUTED_BY"), values: [modelId, contributions.map((r) => r.to_id)] });
+            await c.query({ name: "floor_l4", text: `SELECT id, name FROM ${S}.datanet WHERE id = ANY($1::numeric[])`, values: [datanets.map((r) => r.to_id)] });
+          },
+        });
       const targets: Target[] = [
         {
           name: "earnings",
@@ -127,32 +152,17 @@ runMain(
             });
           },
         },
-        {
-          name: "lineage",
-          rate: 50,
-          bodies: models.map((modelId) => gql(LINEAGE, { modelId, depth, limit })),
-          floor: `three ranked reads of lineageEdge, hop by hop (model -> datanets, top ${limit} contributions per datanet, top ${limit} contributors per contribution), then the names`,
-          sql: async (c, i) => {
-            const modelId = models[i % models.length]!;
-            const ranked = (kind: string) =>
-              `SELECT from_id, to_id, weight_ppm, amount FROM (SELECT from_id, to_id, weight_ppm, amount,
-                 row_number() OVER (PARTITION BY from_id ORDER BY weight_ppm DESC, amount DESC, to_id) AS rn
-                 FROM ${S}."lineageEdge" WHERE model_id = $1 AND kind = '${kind}' AND from_id = ANY($2)) r WHERE rn <= ${limit}`;
-            const hop1 = (await c.query<{ kind: string; to_id: string }>({ name: "floor_l1", text: `SELECT kind, to_id, weight_ppm, amount FROM ${S}."lineageEdge" WHERE model_id = $1 AND kind IN ('TRAINED_ON', 'UNTRAINED', 'ADAPTS')`, values: [modelId] })).rows;
-            const datanets = hop1.filter((r) => r.kind !== "ADAPTS");
-            const contributions = (await c.query<{ to_id: string }>({ name: "floor_l2", text: ranked("HAS_CONTRIBUTION"), values: [modelId, datanets.map((r) => r.to_id)] })).rows;
-            await c.query({ name: "floor_l3", text: ranked("CONTRIBUTED_BY"), values: [modelId, contributions.map((r) => r.to_id)] });
-            await c.query({ name: "floor_l4", text: `SELECT id, name FROM ${S}.datanet WHERE id = ANY($1::numeric[])`, values: [datanets.map((r) => r.to_id)] });
-          },
-        },
+        lineageTarget("lineage"),
+        lineageTarget("lineage (computed)"),
       ];
 
       type Row = { target: string; mode: string; side: "api" | "floor"; runs: LoadResult[] };
       const rows: Row[] = [];
       for (const t of targets) {
-        await check(server.url, t);
-        const sample = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: t.bodies[0] }).then((r) => r.text());
-        console.log(`\n## ${t.name}: ${t.bodies.length} distinct requests, answer size ${(sample.length / 1024).toFixed(1)} KiB${t.name === "lineage" ? `, ${(JSON.parse(sample) as { data: { modelLineage: { nodes: unknown[] } } }).data.modelLineage.nodes.length} nodes` : ""}; floor: ${t.floor}`);
+        const url = t.uncached ? uncached.url : server.url;
+        await check(url, t);
+        const sample = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: t.bodies[0] }).then((r) => r.text());
+        console.log(`\n## ${t.name}: ${t.bodies.length} distinct requests, answer size ${(sample.length / 1024).toFixed(1)} KiB${t.name.startsWith("lineage") ? `, ${(JSON.parse(sample) as { data: { modelLineage: { nodes: unknown[] } } }).data.modelLineage.nodes.length} nodes` : ""}; floor: ${t.floor}`);
         for (const mode of [`${t.rate}/s`, "saturation"] as const) {
           const rate = mode === "saturation" ? undefined : t.rate;
           const api: Row = { target: t.name, mode, side: "api", runs: [] };
@@ -161,8 +171,8 @@ runMain(
           for (let r = 0; r < total; r++) {
             const secs = warmup && r === 0 ? Math.min(3, seconds) : seconds;
             const a = rate
-              ? await runHttpLoad({ url: `${server.url}/graphql`, bodies: t.bodies, connections, seconds: secs, rate })
-              : await runAutocannon({ url: `${server.url}/graphql`, bodies: t.bodies, connections, seconds: secs });
+              ? await runHttpLoad({ url: `${url}/graphql`, bodies: t.bodies, connections, seconds: secs, rate })
+              : await runAutocannon({ url: `${url}/graphql`, bodies: t.bodies, connections, seconds: secs });
             const f = await runSqlLoad({ pool, request: t.sql, connections, seconds: secs, rate });
             const label = warmup && r === 0 ? "warm-up" : `run ${warmup ? r : r + 1}`;
             const line = (x: LoadResult) => `p50 ${x.p50.toFixed(2)} ms  p99 ${x.p99.toFixed(2)} ms  ${Math.round(x.requestsPerSecond)} req/s${x.errors ? `  ${x.errors} ERRORS` : ""}`;
@@ -178,6 +188,7 @@ runMain(
         }
       }
       await server.stop();
+      await uncached.stop();
 
       const profiles: Record<string, ProfileSummary | null> = {};
       if (flags.profile === true) {
@@ -185,7 +196,7 @@ runMain(
         for (const t of targets) {
           const dir = mkdtempSync(join(tmpdir(), "bench-api-prof-"));
           try {
-            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, profileEnv(dir));
+            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, { ...profileEnv(dir), ...(t.uncached ? { API_LINEAGE_CACHE_ITEMS: "0" } : {}) });
             await runAutocannon({ url: `${profiled.url}/graphql`, bodies: t.bodies, connections, seconds });
             await profiled.stop();
             profiles[t.name] = summarizeProfiles(dir);
@@ -207,9 +218,11 @@ runMain(
       const e500 = find("earnings", "500/s");
       const eSat = find("earnings", "saturation");
       const lin = find("lineage", "50/s");
+      const linComputed = find("lineage (computed)", "50/s");
       const goals = {
         earningsP99At500: e500 ? { goal: `< ${GOALS.earningsP99At500} ms`, value: e500.p99Ms.median, met: e500.p99Ms.median < GOALS.earningsP99At500 } : null,
         lineageP99: lin ? { goal: `< ${GOALS.lineageP99} ms`, value: lin.p99Ms.median, met: lin.p99Ms.median < GOALS.lineageP99 } : null,
+        lineageComputedP99: linComputed ? { goal: `< ${GOALS.lineageP99} ms`, value: linComputed.p99Ms.median, met: linComputed.p99Ms.median < GOALS.lineageP99 } : null,
         earningsRps: eSat ? { goal: `>= ${GOALS.earningsRps}`, value: Math.round(eSat.requestsPerSecond.median), met: eSat.requestsPerSecond.median >= GOALS.earningsRps } : null,
       };
       console.log(`goals: ${Object.entries(goals).filter(([, g]) => g).map(([k, g]) => `${k} ${typeof g!.value === "number" ? Math.round(g!.value * 100) / 100 : g!.value} (${g!.goal}) ${g!.met ? "met" : "MISSED"}`).join("; ")}`);

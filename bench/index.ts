@@ -1,15 +1,17 @@
 /**
- * npm run bench:index -- [--scale medium] [--seed 42] [--runs 3] [--no-warmup] [--db postgres,pglite] [--no-floor] [--profile]
+ * npm run bench:index -- [--scale medium] [--seed 42] [--runs 3] [--no-warmup] [--db postgres,pglite,framework] [--no-floor] [--profile]
  *
  * Indexes the cached benchmark chain (bench/lib/chain.ts) from scratch with `ponder start` on
  * PostgreSQL and on PGlite, with Ponder's RPC cache warm (the warm-up round fills it), and beside
- * it in the same run the floor (bench/lib/floor.ts). Rounds interleave floor, PostgreSQL and PGlite
- * so that drifting background load hits all three alike. Prints events/s, the ratio to the floor
+ * it in the same run the floor (bench/lib/floor.ts) and Ponder alone ("framework": the app in
+ * bench/framework/, the same events with handlers that do nothing, on PostgreSQL). Rounds
+ * interleave them so that drifting background load hits all alike. Prints events/s, the ratio to the floor
  * and peak memory (median, min–max) and writes bench/results/index[-scale].json.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { SCALES, type Scale } from "../sim/index.js";
 import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
@@ -20,7 +22,10 @@ import { dropSchema, ensureDatabase, indexOnce, type DbTarget, type IndexRun } f
 import { updateReadme } from "./lib/table.js";
 import { fmt, header, load, printHeader, readResult, summarize, writeResult, type Summary } from "./lib/report.js";
 
-const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite] [--no-floor] [--profile]";
+const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite,framework] [--no-floor] [--profile]";
+const KINDS = ["postgres", "pglite", "framework"] as const;
+/** The framework floor's Ponder app: the indexer's events, handlers that do nothing. */
+const FRAMEWORK_ROOT = fileURLToPath(new URL("./framework/", import.meta.url));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 /** Goals from issue 7 (PostgreSQL). */
@@ -37,8 +42,8 @@ runMain(
       const runs = Number(flags.runs ?? 3);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError("--seed must be a non-negative integer");
       if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError("--runs must be a positive integer");
-      const kinds = String(flags.db ?? "postgres,pglite").split(",");
-      if (!kinds.length || kinds.some((k) => k !== "postgres" && k !== "pglite")) throw new UsageError("--db takes postgres, pglite or both (comma-separated)");
+      const kinds = String(flags.db ?? KINDS.join(",")).split(",");
+      if (!kinds.length || kinds.some((k) => !(KINDS as readonly string[]).includes(k))) throw new UsageError(`--db takes ${KINDS.join(", ")} (comma-separated)`);
       const warmup = flags["no-warmup"] !== true;
       const floor = flags["no-floor"] !== true;
 
@@ -53,7 +58,7 @@ runMain(
       const pgUrl = await ensureDatabase(ADMIN_URL, `bench_${chain.key}`);
       const pgliteDir = join(cacheDir, `pglite-${chain.key}`);
       mkdirSync(pgliteDir, { recursive: true });
-      const targets: Record<string, DbTarget> = { postgres: { kind: "postgres", url: pgUrl }, pglite: { kind: "pglite", dir: pgliteDir } };
+      const targets: Record<string, DbTarget> = { postgres: { kind: "postgres", url: pgUrl }, pglite: { kind: "pglite", dir: pgliteDir }, framework: { kind: "postgres", url: pgUrl } };
 
       const floorRuns: FloorRun[] = [];
       const indexRuns: Record<string, IndexRun[]> = Object.fromEntries(kinds.map((k) => [k, []]));
@@ -71,7 +76,7 @@ runMain(
           const schema = `bench_r${r}_${process.pid}`;
           await dropSchema(db, schema);
           try {
-            const run = await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head });
+            const run = await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head, root: kind === "framework" ? FRAMEWORK_ROOT : undefined });
             console.log(`${label}  ${kind.padEnd(9)} ready ${run.readySeconds.toFixed(2)} s, head ${run.headSeconds.toFixed(2)} s  ${run.ponderEvents.toLocaleString("en-US")} events  peak RSS ${run.peakRssMiB} MiB  RPC cache ${run.cachedBlocks}/${run.totalBlocks} blocks`);
             if (keep) indexRuns[kind]!.push(run);
           } finally {
@@ -132,7 +137,7 @@ runMain(
       const name = scale === "medium" ? "index" : `index-${scale}`;
       const previous = readResult(name);
       if (previous && (previous.scenario as { key?: string } | undefined)?.key === chain.key) {
-        for (const kind of ["postgres", "pglite"]) {
+        for (const kind of KINDS) {
           const old = (previous.results as Record<string, { measured?: { date: string; loadBefore: number[] } }> | undefined)?.[kind];
           if (!kinds.includes(kind) && old) {
             results[kind] = old;

@@ -47,6 +47,7 @@ import {
   ZERO_ADDRESS,
   type AccountDatanetFlow,
   type Address,
+  type BlockRef,
   type Db,
   type PaidTotals,
 } from "./aggregates.js";
@@ -76,7 +77,7 @@ ponder.on("AttributionEngine:FeeParamsUpdated", async ({ event, context }) => {
       transactionHash: event.transaction.hash,
     })
     .onConflictDoNothing();
-  await setNetworkFeeParams(context.db, { protocolFeeBps, modelOwnerShareBps, treasury }, event.block.number);
+  await setNetworkFeeParams(context.db, { protocolFeeBps, modelOwnerShareBps, treasury }, event.block);
 });
 
 type ModelRow = typeof model.$inferSelect;
@@ -106,7 +107,7 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
   const blockNumber = event.block.number;
 
   // What the registries say, as of this point in block and log order.
-  const net = await getNetwork(db, blockNumber);
+  const net = await getNetwork(db, event.block);
   const served = await db.find(model, { id: modelId });
   const lineage = served === null ? [] : await ancestry(db, served);
   const trainedBy = new Map<bigint, number>(); // datanet -> index in lineage of the nearest model trained on it
@@ -281,7 +282,7 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
 
   const flagged = v.clean ? 0 : 1;
   if (served !== null) await addModelInference(db, modelId, { inferences: 1, attributions: n, fees: fee, flagged });
-  await bumpAccount(db, payer, { inferencesPaid: 1, feesPaid: fee }, blockNumber, { inferenceCount: 1, attributionCount: n, totalFees: fee, flaggedInferenceCount: flagged });
+  await bumpAccount(db, payer, { inferencesPaid: 1, feesPaid: fee }, event.block, { inferenceCount: 1, attributionCount: n, totalFees: fee, flaggedInferenceCount: flagged });
 });
 
 ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
@@ -315,15 +316,15 @@ ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
     const mismatch = splitMismatch({ expected: check.expected, matched, unexpected });
     const { mismatch: before, modelId } = check; // read before the update: found rows are live views of the cache
     await db.update(inferenceSplitCheck, { inferenceId }).set({ matched, unexpected, mismatch });
-    if (mismatch !== before) await setSplitVerdict(db, inferenceId, mismatch, blockNumber);
+    if (mismatch !== before) await setSplitVerdict(db, inferenceId, mismatch, event.block);
     await addAccountModel(db, account, modelId, amount);
   }
-  await bumpAccount(db, account, { accrued: amount, accrualCount: 1, role: role as 0 | 1 | 2 | 3, roleAmount: amount }, blockNumber, { totalAccrued: amount });
+  await bumpAccount(db, account, { accrued: amount, accrualCount: 1, role: role as 0 | 1 | 2 | 3, roleAmount: amount }, event.block, { totalAccrued: amount });
   await addAccountDay(db, account, event.block.timestamp, { accrued: amount });
 });
 
 /** Rewrites an inference's verdict when its SPLIT_MISMATCH flag flips (at most a few times per inference). */
-async function setSplitVerdict(db: Db, inferenceId: bigint, mismatch: boolean, blockNumber: bigint): Promise<void> {
+async function setSplitVerdict(db: Db, inferenceId: bigint, mismatch: boolean, block: BlockRef): Promise<void> {
   const inf = await db.find(inference, { id: inferenceId });
   if (inf === null) return;
   const base = loadViolations(inf.violations).filter((x) => x.rule !== "SPLIT_MISMATCH");
@@ -333,14 +334,14 @@ async function setSplitVerdict(db: Db, inferenceId: bigint, mismatch: boolean, b
   if (v.clean !== wasClean) {
     const flagged = v.clean ? -1 : 1;
     if (inf.modelKnown) await addModelInference(db, inf.modelId, { inferences: 0, attributions: 0, fees: 0n, flagged });
-    await bumpNetwork(db, { flaggedInferenceCount: flagged }, blockNumber);
+    await bumpNetwork(db, { flaggedInferenceCount: flagged }, block);
   }
 }
 
 ponder.on("AttributionEngine:RewardClaimed", async ({ event, context }) => {
   const db = context.db;
   const { account, to, amount } = event.args;
-  const before = await bumpAccount(db, account, { claimed: amount, claimCount: 1 }, event.block.number, { totalClaimed: amount });
+  const before = await bumpAccount(db, account, { claimed: amount, claimCount: 1 }, event.block, { totalClaimed: amount });
   await db
     .insert(rewardClaim)
     .values({

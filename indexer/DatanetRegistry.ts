@@ -24,7 +24,7 @@ ponder.on("DatanetRegistry:DatanetCreated", async ({ event, context }) => {
     })
     .onConflictDoNothing();
   if (inserted === null) return; // a second DatanetCreated for one id: the first one stands
-  await bumpAccount(context.db, owner, { datanetCount: 1 }, event.block.number, { datanetCount: 1 });
+  await bumpAccount(context.db, owner, { datanetCount: 1 }, event.block, { datanetCount: 1 });
 });
 
 ponder.on("DatanetRegistry:ContributorAllowlistUpdated", async ({ event, context }) => {
@@ -74,7 +74,7 @@ ponder.on("DatanetRegistry:ContributionSubmitted", async ({ event, context }) =>
   });
   if (inserted === null) return;
   await moveDatanetStatus(context.db, datanetId, null, Status.Pending);
-  await bumpAccount(context.db, contributor, { contributionCount: 1 }, event.block.number, { contributionCount: 1 });
+  await bumpAccount(context.db, contributor, { contributionCount: 1 }, event.block, { contributionCount: 1 });
 });
 
 ponder.on("DatanetRegistry:ContributionReviewed", async ({ event, context }) => {

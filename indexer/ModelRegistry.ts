@@ -29,7 +29,7 @@ ponder.on("ModelRegistry:ModelRegistered", async ({ event, context }) => {
     })
     .onConflictDoNothing();
   if (inserted === null) return;
-  await bumpAccount(context.db, owner, { modelCount: 1 }, event.block.number, { modelCount: 1 });
+  await bumpAccount(context.db, owner, { modelCount: 1 }, event.block, { modelCount: 1 });
 });
 
 ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
@@ -80,7 +80,7 @@ ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
       trainedDatanetIds: [...trained].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     }));
   }
-  await bumpNetwork(db, { trainingRunCount: 1, unverifiedTrainingRunCount: check.verified ? 0 : 1 }, event.block.number);
+  await bumpNetwork(db, { trainingRunCount: 1, unverifiedTrainingRunCount: check.verified ? 0 : 1 }, event.block);
 });
 
 /**

@@ -27,6 +27,12 @@ export interface At {
 
 export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
 
+/** The block an event is in (Ponder's event.block has both). */
+export interface BlockRef {
+  number: bigint;
+  hash: `0x${string}`;
+}
+
 export const lower = (a: string): Address => a.toLowerCase() as Address;
 
 /** "YYYY-MM-DD" (UTC) of a block timestamp in seconds. */
@@ -49,13 +55,14 @@ export type NetworkDelta = Partial<
   >
 >;
 
-const emptyNetwork = (blockNumber: bigint): NetworkRow => ({
+const emptyNetwork = (block: BlockRef): NetworkRow => ({
   id: NETWORK_ID,
   datanetCount: 0, contributionCount: 0, modelCount: 0, trainingRunCount: 0, unverifiedTrainingRunCount: 0,
   inferenceCount: 0, flaggedInferenceCount: 0, attributionCount: 0, accountCount: 0,
   totalFees: 0n, totalAccrued: 0n, totalClaimed: 0n,
   feeParamsKnown: false, protocolFeeBps: 0, modelOwnerShareBps: 0, treasury: ZERO_ADDRESS,
-  lastEventBlock: blockNumber,
+  lastEventBlock: block.number,
+  lastEventBlockHash: block.hash,
 });
 
 const NETWORK_COUNTERS = [
@@ -65,35 +72,38 @@ const NETWORK_COUNTERS = [
 const NETWORK_AMOUNTS = ["totalFees", "totalAccrued", "totalClaimed"] as const;
 
 /** Only the columns the delta touches (Ponder copies and normalizes what it is given). */
-function networkSet(row: NetworkRow, d: NetworkDelta, blockNumber: bigint): Partial<NetworkRow> {
+function networkSet(row: NetworkRow, d: NetworkDelta, block: BlockRef): Partial<NetworkRow> {
   const set: Partial<NetworkRow> = {};
   for (const k of NETWORK_COUNTERS) { const v = d[k]; if (v) set[k] = row[k] + v; }
   for (const k of NETWORK_AMOUNTS) { const v = d[k]; if (v) set[k] = row[k] + v; }
-  if (blockNumber > row.lastEventBlock) set.lastEventBlock = blockNumber;
+  if (block.number > row.lastEventBlock || (block.number === row.lastEventBlock && block.hash !== row.lastEventBlockHash)) {
+    set.lastEventBlock = block.number;
+    set.lastEventBlockHash = block.hash;
+  }
   return set;
 }
 
-export async function getNetwork(db: Db, blockNumber: bigint): Promise<NetworkRow> {
-  return (await db.find(network, { id: NETWORK_ID })) ?? emptyNetwork(blockNumber);
+export async function getNetwork(db: Db, block: BlockRef): Promise<NetworkRow> {
+  return (await db.find(network, { id: NETWORK_ID })) ?? emptyNetwork(block);
 }
 
 /** Adds counters to the network totals (one upsert: Ponder reads the row from its cache). */
-export async function bumpNetwork(db: Db, d: NetworkDelta, blockNumber: bigint): Promise<void> {
-  const empty = emptyNetwork(blockNumber);
+export async function bumpNetwork(db: Db, d: NetworkDelta, block: BlockRef): Promise<void> {
+  const empty = emptyNetwork(block);
   await db
     .insert(network)
-    .values({ ...empty, ...networkSet(empty, d, blockNumber) })
-    .onConflictDoUpdate((row) => networkSet(row, d, blockNumber));
+    .values({ ...empty, ...networkSet(empty, d, block) })
+    .onConflictDoUpdate((row) => networkSet(row, d, block));
 }
 
 /** Sets the fee parameters in force. */
 export async function setNetworkFeeParams(
   db: Db,
   p: { protocolFeeBps: number; modelOwnerShareBps: number; treasury: Address },
-  blockNumber: bigint,
+  block: BlockRef,
 ): Promise<void> {
-  const { id: _id, ...initial } = emptyNetwork(blockNumber);
-  const set = { feeParamsKnown: true, protocolFeeBps: p.protocolFeeBps, modelOwnerShareBps: p.modelOwnerShareBps, treasury: lower(p.treasury), lastEventBlock: blockNumber };
+  const { id: _id, ...initial } = emptyNetwork(block);
+  const set = { feeParamsKnown: true, protocolFeeBps: p.protocolFeeBps, modelOwnerShareBps: p.modelOwnerShareBps, treasury: lower(p.treasury), lastEventBlock: block.number, lastEventBlockHash: block.hash };
   await db.insert(network).values({ id: NETWORK_ID, ...initial, ...set }).onConflictDoUpdate(set);
 }
 
@@ -158,10 +168,11 @@ export async function bumpAccount(
   db: Db,
   address: string,
   d: AccountDelta,
-  blockNumber: bigint,
+  block: BlockRef,
   net: NetworkDelta = {},
 ): Promise<{ claimable: bigint } | null> {
   const addr = lower(address);
+  const blockNumber = block.number;
   const empty = emptyAccount(addr, blockNumber);
   let before = null as { claimable: bigint } | null;
   await db
@@ -172,7 +183,7 @@ export async function bumpAccount(
       return accountSet(row, d, blockNumber);
     });
   const created = before === null;
-  if (created || Object.keys(net).length > 0) await bumpNetwork(db, created ? { ...net, accountCount: (net.accountCount ?? 0) + 1 } : net, blockNumber);
+  if (created || Object.keys(net).length > 0) await bumpNetwork(db, created ? { ...net, accountCount: (net.accountCount ?? 0) + 1 } : net, block);
   return before;
 }
 

@@ -1,12 +1,14 @@
 /**
  * The indexer survives what a live chain and a real machine do to it:
  * - a reorg while indexing live (evm_revert to a snapshot, then a different, longer history):
- *   the indexed state then equals a fresh index of the final chain, on PGlite and PostgreSQL;
+ *   the indexed state then equals a fresh index of the final chain, on PGlite and PostgreSQL, and
+ *   so do the API's model lineages, though they were asked (and cached) before the reorg;
  * - a SIGKILL mid-scenario on PostgreSQL: after a restart on the same schema, the state equals a
  *   fresh index (no row lost or doubled).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { AttributionEngineAbi } from "../abis/index.js";
+import { AttributionEngineAbi, ModelRegistryAbi } from "../abis/index.js";
+import { gql } from "../api/testkit.js";
 import { startProtocolChain, type ProtocolChain } from "../contracts/test/protocol.js";
 import { accrualSumMismatches, claimableMismatches } from "./checks.js";
 import { driveEdgeScenario, driveMoreActivity, type ScenarioExpectations } from "./scenario.js";
@@ -26,17 +28,31 @@ async function fixture(): Promise<Fixture> {
   return { chain, scenario, deployment: writeDeploymentFile(chain.deployment) };
 }
 
-/** Indexes the chain as it is now into a new database and returns its digest. */
-async function freshDigest(f: Fixture, kind: DbKind, tip: bigint): Promise<string> {
+/** Every model's lineage (all layers, recent inferences) as the API at `url` answers it, as JSON per model. */
+async function lineages(f: Fixture, url: string): Promise<string[]> {
+  const count = await f.chain.client.readContract({ address: f.chain.models, abi: ModelRegistryAbi, functionName: "modelCount" });
+  const out: string[] = [];
+  for (let m = 1n; m <= count; m++) {
+    const r = await gql(url, `{ modelLineage(modelId: "${m}", depth: 8, limit: 5000, recentInferences: 200) { inferenceCount truncated nodes { id kind weight amount foldedCount } edges { from to kind weight amount } } }`);
+    expect(r.errors).toBeUndefined();
+    out.push(JSON.stringify(r.data));
+  }
+  return out;
+}
+
+/** Indexes the chain as it is now into a new database: its digest and the API's lineages. */
+async function freshIndex(f: Fixture, kind: DbKind, tip: bigint): Promise<{ digest: string; lineages: string[] }> {
   const db = freshDatabase(kind);
   try {
     const run = await startIndexer({ rpcUrl: f.chain.anvil.rpcUrl, deploymentFile: f.deployment.path, db });
+    let answers: string[];
     try {
       await run.waitForBlock(tip);
+      answers = await lineages(f, run.url);
     } finally {
       await run.stop();
     }
-    return (await computeDigest(db.source)).sha256;
+    return { digest: (await computeDigest(db.source)).sha256, lineages: answers };
   } finally {
     await db.cleanup();
   }
@@ -55,20 +71,24 @@ describe.each([
     await f?.chain.stop();
   });
 
-  test.runIf(available)("after the last blocks are replaced by a different history, the state equals a fresh index of the final chain", async () => {
+  test.runIf(available)("after the last blocks are replaced by a different history, the state and the lineages equal a fresh index of the final chain", async () => {
     const db = freshDatabase(kind);
     try {
       const run = await startIndexer({ rpcUrl: f.chain.anvil.rpcUrl, deploymentFile: f.deployment.path, db });
       let tip: bigint;
+      let served: string[];
       try {
         await run.waitForBlock(f.scenario.blocks.last);
         const snapshot = await f.chain.snapshot();
         const abandoned = await driveMoreActivity(f.chain, 1, 5);
         await run.waitForBlock(abandoned); // the abandoned blocks were indexed
+        const before = await lineages(f, run.url); // answered (and cached) from the abandoned history
         await f.chain.revert(snapshot);
         tip = await driveMoreActivity(f.chain, 2, 9); // a different, longer history
         expect(tip).toBeGreaterThan(abandoned);
         await run.waitForBlock(tip);
+        served = await lineages(f, run.url);
+        expect(served).not.toEqual(before);
       } finally {
         await run.stop();
       }
@@ -78,7 +98,49 @@ describe.each([
       const onChain = await f.chain.client.readContract({ address: f.chain.engine, abi: AttributionEngineAbi, functionName: "inferenceCount" });
       const [{ n } = { n: -1 }] = await sqlRows<{ n: number }>(db.source, `SELECT count(*)::int AS n FROM $schema."inference"`);
       expect(BigInt(n)).toBe(onChain);
-      expect(reorged.sha256).toBe(await freshDigest(f, kind, tip));
+      const fresh = await freshIndex(f, kind, tip);
+      expect(reorged.sha256).toBe(fresh.digest);
+      expect(served).toEqual(fresh.lineages);
+    } finally {
+      await db.cleanup();
+    }
+  });
+  test.runIf(available)("a block replaced at the same height and timestamp: the lineage answered before is not served again", async () => {
+    // Ponder's reorg revert leaves its checkpoint alone until the next block, and the replacement
+    // block's checkpoint equals the replaced one's (same number and timestamp): the API's answer
+    // cache must tell the two apart (api/graphql/dataVersion.ts).
+    const db = freshDatabase(kind);
+    try {
+      const run = await startIndexer({ rpcUrl: f.chain.anvil.rpcUrl, deploymentFile: f.deployment.path, db });
+      let served: string[];
+      let tip: bigint;
+      try {
+        await run.waitForBlock(await f.chain.client.getBlockNumber());
+        const snapshot = await f.chain.snapshot();
+        const replaced = await driveMoreActivity(f.chain, 3, 1);
+        const { timestamp } = await f.chain.client.getBlock({ blockNumber: replaced });
+        await run.waitForBlock(replaced);
+        const before = await lineages(f, run.url);
+        await f.chain.revert(snapshot);
+        await f.chain.client.request({ method: "evm_setNextBlockTimestamp" as never, params: [Number(timestamp)] as never });
+        tip = await driveMoreActivity(f.chain, 4, 1); // another inference, same block number and timestamp
+        expect(tip).toBe(replaced);
+        const inferenceId = await f.chain.client.readContract({ address: f.chain.engine, abi: AttributionEngineAbi, functionName: "inferenceCount" });
+        const { fee } = (await f.chain.client.getContractEvents({ address: f.chain.engine, abi: AttributionEngineAbi, eventName: "InferenceAttributed", fromBlock: tip, toBlock: tip }))[0]!.args as { fee: bigint };
+        // Wait until the replacement is indexed (its inference has the new fee).
+        const deadline = Date.now() + 120_000;
+        for (;;) {
+          const r = await gql<{ inference: { fee: string } | null }>(run.url, `{ inference(id: "${inferenceId}") { fee } }`);
+          if (r.data?.inference?.fee === fee.toString()) break;
+          if (Date.now() > deadline) throw new Error("the replacement block was not indexed within 120 s");
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        served = await lineages(f, run.url);
+        expect(served).not.toEqual(before);
+      } finally {
+        await run.stop();
+      }
+      expect(served).toEqual((await freshIndex(f, kind, tip)).lineages);
     } finally {
       await db.cleanup();
     }
@@ -118,7 +180,7 @@ describe.runIf(hasPostgres)("crash on postgres", () => {
         const onChain = await f.chain.client.readContract({ address: f.chain.engine, abi: AttributionEngineAbi, functionName: "inferenceCount" });
         const [{ n } = { n: -1 }] = await sqlRows<{ n: number }>(db.source, `SELECT count(*)::int AS n FROM $schema."inference"`);
         expect(BigInt(n)).toBe(onChain);
-        expect(resumed.sha256).toBe(await freshDigest(f, "postgres", tip));
+        expect(resumed.sha256).toBe((await freshIndex(f, "postgres", tip)).digest);
       } finally {
         await run.stop();
       }

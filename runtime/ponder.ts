@@ -17,6 +17,8 @@ export interface PonderOptions {
   logLevel?: "error" | "warn" | "info" | "debug";
   /** Where ponder's output goes: inherited (the terminal) or collected for tests. */
   stdio?: "inherit" | "pipe";
+  /** Another Ponder app's root (its ponder.config.ts, ponder.schema.ts, src/); default: this project. */
+  root?: string;
 }
 
 export interface PonderHandle {
@@ -37,7 +39,7 @@ export class PonderExitedError extends Error {
 }
 
 export function spawnPonder(opts: PonderOptions): PonderHandle {
-  const args = [ponderBin, "--log-level", opts.logLevel ?? "warn", opts.command, "--schema", opts.schema, "--port", String(opts.port), "--hostname", "127.0.0.1"];
+  const args = [ponderBin, ...(opts.root ? ["--root", opts.root] : []), "--log-level", opts.logLevel ?? "warn", opts.command, "--schema", opts.schema, "--port", String(opts.port), "--hostname", "127.0.0.1"];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env: { ...process.env, PONDER_TELEMETRY_DISABLED: "true", DATABASE_SCHEMA: opts.schema, ...opts.env },

@@ -52,6 +52,21 @@ export function lineageNodeCap(env: Record<string, string | undefined> = process
   return Math.min(n, LIMITS.maxLineageNodes);
 }
 
+/** Default budget of the modelLineage answer cache, in nodes + edges held (about 100 MB). */
+export const DEFAULT_LINEAGE_CACHE_ITEMS = 400_000;
+
+/**
+ * The modelLineage answer cache budget in nodes + edges: DEFAULT_LINEAGE_CACHE_ITEMS, or
+ * API_LINEAGE_CACHE_ITEMS (an integer from 0; 0 turns the cache off).
+ */
+export function lineageCacheItems(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.API_LINEAGE_CACHE_ITEMS;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_LINEAGE_CACHE_ITEMS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`API_LINEAGE_CACHE_ITEMS must be an integer from 0 (0: no cache), got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 function limitError(message: string, limit: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "QUERY_LIMIT_EXCEEDED", limit } });
 }

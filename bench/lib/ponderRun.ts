@@ -79,12 +79,15 @@ export async function indexOnce(opts: {
   timeoutMs?: number;
   /** Extra environment for ponder (e.g. NODE_OPTIONS for a CPU profile). */
   env?: Record<string, string>;
+  /** Another Ponder app's root (bench/framework: the same events, handlers that do nothing). */
+  root?: string;
 }): Promise<IndexRun> {
   const port = await freePort();
   const dbEnv = opts.db.kind === "postgres" ? { DATABASE_URL: opts.db.url, PGLITE_DIR: "" } : { DATABASE_URL: "", PGLITE_DIR: opts.db.dir };
   const started = performance.now();
   const handle = spawnPonder({
     command: "start",
+    root: opts.root,
     port,
     schema: opts.schema,
     logLevel: "warn",
@@ -118,7 +121,7 @@ export async function indexOnce(opts: {
         const at = await indexedBlock(handle.url);
         if (at !== null && at >= target) headAt = performance.now();
       }
-      if (readyAt === undefined || headAt === undefined) await new Promise((r) => setTimeout(r, 100));
+      if (readyAt === undefined || headAt === undefined) await new Promise((r) => setTimeout(r, 200));
     }
     const metricsText = await fetch(`${handle.url}/metrics`).then((r) => r.text()).catch(() => "");
     const mem = memory.stop();

@@ -48,7 +48,7 @@ export function figuresMarkdown(): string {
     out.push("| | to /ready (s) | to head (s) | events/s (to head) | time ÷ floor's | peak RSS (MiB) |", "|---|---|---|---|---|---|");
     const r = idx.results;
     if (r.floor) out.push(`| floor: viem getLogs + decode + COPY | – | ${s(r.floor.seconds, n2)} | ${s(r.floor.eventsPerSecond)} | 1 | – |`);
-    for (const [k, label] of [["postgres", "Ponder, PostgreSQL"], ["pglite", "Ponder, PGlite"]] as const) {
+    for (const [k, label] of [["framework", "Ponder alone: same events, handlers that do nothing, PostgreSQL"], ["postgres", "Ponder, PostgreSQL"], ["pglite", "Ponder, PGlite"]] as const) {
       const x = r[k];
       const when = x?.measured ? ` · ${x.measured.runs} run(s), ${x.measured.date.slice(11, 16)} UTC, load ${x.measured.loadBefore[0]}${x.measured.loadBefore[0] >= LOAD_LIMIT ? " **provisional**" : ""}` : "";
       if (x) out.push(`| ${label} (RPC cache warm)${when} | ${s(x.readySeconds, n2)} | ${s(x.headSeconds, n2)} | ${s(x.eventsPerSecond)} | ${s(x.ratioToFloor, n2)} | ${s(x.peakRssMiB)} |`);

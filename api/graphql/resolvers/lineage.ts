@@ -27,7 +27,9 @@ import {
   type Totals,
 } from "../../lineage.js";
 import { need, type ApiContext, type DatanetRow, type ModelRow, type TrainingRunRow } from "../context.js";
-import { LIMITS, lineageNodeCap } from "../limits.js";
+import { AnswerCache } from "../answerCache.js";
+import { readDataVersion } from "../dataVersion.js";
+import { LIMITS, lineageCacheItems, lineageNodeCap } from "../limits.js";
 
 interface RankedRow {
   kind: string;
@@ -116,116 +118,139 @@ async function trainerData(ctx: ApiContext, servedId: bigint, model: ModelRow, l
   return { flows, firstRun, runs: [...latest, ...older], runCount: Math.max(model.trainingRunCount, latest.length + older.length) };
 }
 
-/** Read once: a bad API_LINEAGE_MAX_NODES fails at start-up, not per request. */
+/** Read once: a bad API_LINEAGE_MAX_NODES or API_LINEAGE_CACHE_ITEMS fails at start-up, not per request. */
 const NODE_CAP = lineageNodeCap();
+const CACHE_ITEMS = lineageCacheItems();
+
+interface LineageArgs {
+  modelId: bigint;
+  depth: number;
+  limit: number;
+  minWeightPpm: number;
+  recentInferences: number;
+}
+type LineageAnswer = Awaited<ReturnType<typeof computeLineage>>;
+
+/** Answers per (question, data version): see answerCache.ts. Answers are never mutated after they are built. */
+const answers = CACHE_ITEMS > 0 ? new AnswerCache<LineageAnswer>({ maxCost: CACHE_ITEMS, cost: (a) => (a ? a.nodes.length + a.edges.length : 1) }) : null;
 
 export const lineageQuery = {
   async modelLineage(_: unknown, args: { modelId: unknown; depth?: unknown; minWeightPpm?: unknown; limit?: unknown; recentInferences?: unknown }, ctx: ApiContext) {
-    const modelId = need(decodeId(args.modelId, "modelId"), "modelId");
-    const depth = need(decodeIntInRange(args.depth, "depth", 1, LIMITS.maxLineageDepth, LIMITS.defaultLineageDepth), "depth");
-    const limit = need(decodeIntInRange(args.limit, "limit", 1, LIMITS.maxLineageLimit, LIMITS.defaultLineageLimit), "limit");
-    const minWeightPpm = need(decodeIntInRange(args.minWeightPpm, "minWeightPpm", 0, 1_000_000, 0), "minWeightPpm");
-    const recentInferences = need(decodeIntInRange(args.recentInferences, "recentInferences", 0, LIMITS.maxLineageInferences, LIMITS.defaultLineageInferences), "recentInferences");
-    const model = await ctx.loaders.model.load(modelId);
-    if (!model) return null;
-    const inferenceCount = model.inferenceCount;
-    const g = new LineageBuilder({ maxNodes: NODE_CAP, inferenceCount, minWeightPpm });
-    const root = g.addRoot("MODEL", modelId.toString(), model.name);
-    /** Per run node id: its trainer's data and its datanet ids. */
-    const runInfo = new Map<string, { data: TrainerData; version: number; datanetIds: string[] }>();
+    const q: LineageArgs = {
+      modelId: need(decodeId(args.modelId, "modelId"), "modelId"),
+      depth: need(decodeIntInRange(args.depth, "depth", 1, LIMITS.maxLineageDepth, LIMITS.defaultLineageDepth), "depth"),
+      limit: need(decodeIntInRange(args.limit, "limit", 1, LIMITS.maxLineageLimit, LIMITS.defaultLineageLimit), "limit"),
+      minWeightPpm: need(decodeIntInRange(args.minWeightPpm, "minWeightPpm", 0, 1_000_000, 0), "minWeightPpm"),
+      recentInferences: need(decodeIntInRange(args.recentInferences, "recentInferences", 0, LIMITS.maxLineageInferences, LIMITS.defaultLineageInferences), "recentInferences"),
+    };
+    const version = answers ? await readDataVersion(ctx.db, ctx.t) : null;
+    if (!answers || version === null) return computeLineage(ctx, q);
+    const question = `${q.modelId}|${q.depth}|${q.limit}|${q.minWeightPpm}|${q.recentInferences}`;
+    return answers.get(question, version, () => computeLineage(ctx, q), async () => (await readDataVersion(ctx.db, ctx.t)) ?? "");
+  },
+};
 
-    let frontier: LineageNodeOut[] = [root];
-    for (let hop = 1; hop <= depth && frontier.length > 0 && !g.truncated; hop++) {
-      const byKind = new Map<NodeKind, LineageNodeOut[]>();
-      for (const n of frontier) byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n]);
-      const models = byKind.get("MODEL") ?? [];
+/** The lineage answer, read from the database (one round of reads per hop). */
+async function computeLineage(ctx: ApiContext, { modelId, depth, limit, minWeightPpm, recentInferences }: LineageArgs) {
+  const model = await ctx.loaders.model.load(modelId);
+  if (!model) return null;
+  const inferenceCount = model.inferenceCount;
+  const g = new LineageBuilder({ maxNodes: NODE_CAP, inferenceCount, minWeightPpm });
+  const root = g.addRoot("MODEL", modelId.toString(), model.name);
+  /** Per run node id: its trainer's data and its datanet ids. */
+  const runInfo = new Map<string, { data: TrainerData; version: number; datanetIds: string[] }>();
 
-      // All reads of this hop at once.
-      const kinds = [...byKind.entries()];
-      const [rows, trainers, inferences] = await Promise.all([
-        Promise.all(kinds.map(([k, ns]) => rankedChildren(ctx, modelId, STORED_EDGES_FROM[k], ns.map((n) => n.entityId), limit))),
-        Promise.all(models.map(async (m) => {
-          const row = m === root ? model : await ctx.loaders.model.load(BigInt(m.entityId));
-          return row ? trainerData(ctx, modelId, row, limit) : null;
-        })),
-        hop === 1 && recentInferences > 0
-          ? ctx.db
-              .select({ id: ctx.t.inference.id, fee: ctx.t.inference.fee, clean: ctx.t.inference.clean, attributionCount: ctx.t.inference.attributionCount })
-              .from(ctx.t.inference)
-              .where(eq(ctx.t.inference.modelId, modelId))
-              .orderBy(desc(ctx.t.inference.id))
-              .limit(recentInferences)
-          : Promise.resolve([]),
-      ]);
-      const groups = new Map(kinds.map(([k], i) => [k, groupRanked(rows[i] ?? [])]));
-      const stored = (n: LineageNodeOut, kind: string) => groups.get(n.kind)?.get(`${n.entityId}|${kind}`);
-      const next: LineageNodeOut[] = [];
+  let frontier: LineageNodeOut[] = [root];
+  for (let hop = 1; hop <= depth && frontier.length > 0 && !g.truncated; hop++) {
+    const byKind = new Map<NodeKind, LineageNodeOut[]>();
+    for (const n of frontier) byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n]);
+    const models = byKind.get("MODEL") ?? [];
 
-      for (const [kind, parents] of byKind) {
-        for (const parent of parents) {
-          if (g.truncated) break;
-          if (kind === "MODEL") {
-            const data = trainers[models.indexOf(parent)] ?? null;
-            const adapts = stored(parent, "ADAPTS");
-            const untrained = stored(parent, "UNTRAINED");
-            // Runs: the model's flows routed to the first run naming each datanet.
-            let runGroup: { ranked: ChildEdge[]; totals: Totals } | null = null;
-            let direct: ChildEdge[] = [];
-            if (data) {
-              const routed = routeToRuns([...data.flows.values()], data.firstRun);
-              direct = routed.direct;
-              const ranked = rankChildren(data.runs.map((r) => {
-                const t = routed.byRun.get(r.version) ?? emptyTotals();
-                return { kind: "HAS_TRAINING_RUN" as const, toId: `${parent.entityId}:${r.version}`, weightSum: t.weightSum, amount: t.amount, attributionCount: t.attributionCount, label: `v${r.version}`, verified: r.verified };
-              }));
-              const flowTotals = totalsOf([...routed.byRun.values()].map((t) => ({ kind: "HAS_TRAINING_RUN" as const, toId: "", ...t })));
-              runGroup = { ranked, totals: { ...flowTotals, count: data.runCount } };
-              for (const r of data.runs) runInfo.set(`run:${parent.entityId}:${r.version}`, { data, version: r.version, datanetIds: r.datanetIds.map(String) });
-            }
-            if (parent === root) {
-              // What flowed into the served model from data: its parent, its runs, its untrained datanets.
-              const inflow = [adapts?.totals, untrained?.totals, data ? totalsOf([...data.flows.values()]) : undefined];
-              const ws = inflow.reduce((s, t) => s + (t?.weightSum ?? 0n), 0n);
-              root.weight = root.weightPpm = relativePpm(ws, inferenceCount);
-              root.amount = inflow.reduce((s, t) => s + (t?.amount ?? 0n), 0n);
-              root.attributionCount = inflow.reduce((s, t) => s + (t?.attributionCount ?? 0), 0);
-            }
-            if (adapts) next.push(...g.addGroup(parent, "MODEL", adapts.ranked, adapts.totals, hop, limit));
-            if (runGroup) next.push(...g.addGroup(parent, "TRAINING_RUN", runGroup.ranked, runGroup.totals, hop, limit));
-            if (direct.length) next.push(...g.addGroup(parent, "DATANET", rankChildren(direct), totalsOf(direct), hop, limit));
-            if (untrained) next.push(...g.addGroup(parent, "DATANET", untrained.ranked, untrained.totals, hop, limit));
-            if (parent === root && hop === 1 && recentInferences > 0) {
-              const w = BigInt(1_000_000);
-              const shown: ChildEdge[] = inferences.map((i) => ({ kind: "SERVED", toId: i.id.toString(), weightSum: w, amount: i.fee, attributionCount: i.attributionCount, clean: i.clean }));
-              const totals: Totals = { count: model.inferenceCount, weightSum: w * BigInt(model.inferenceCount), amount: model.totalFees, attributionCount: model.attributionCount };
-              // Newest first (not by weight: every inference weighs the same); minWeightPpm does not apply.
-              g.addGroup(parent, "INFERENCE", shown, totals, hop, recentInferences, 0);
-            }
-          } else if (kind === "TRAINING_RUN") {
-            const info = runInfo.get(parent.id);
-            if (!info) continue;
-            const { ranked, totals } = runChildren(info.version, info.datanetIds, info.data.flows, info.data.firstRun);
-            next.push(...g.addGroup(parent, "DATANET", ranked, totals, hop, limit));
-          } else {
-            for (const k of STORED_EDGES_FROM[kind]) {
-              const grp = stored(parent, k);
-              if (grp) next.push(...g.addGroup(parent, k === "HAS_CONTRIBUTION" ? "CONTRIBUTION" : "CONTRIBUTOR", grp.ranked, grp.totals, hop, limit));
-            }
+    // All reads of this hop at once.
+    const kinds = [...byKind.entries()];
+    const [rows, trainers, inferences] = await Promise.all([
+      Promise.all(kinds.map(([k, ns]) => rankedChildren(ctx, modelId, STORED_EDGES_FROM[k], ns.map((n) => n.entityId), limit))),
+      Promise.all(models.map(async (m) => {
+        const row = m === root ? model : await ctx.loaders.model.load(BigInt(m.entityId));
+        return row ? trainerData(ctx, modelId, row, limit) : null;
+      })),
+      hop === 1 && recentInferences > 0
+        ? ctx.db
+            .select({ id: ctx.t.inference.id, fee: ctx.t.inference.fee, clean: ctx.t.inference.clean, attributionCount: ctx.t.inference.attributionCount })
+            .from(ctx.t.inference)
+            .where(eq(ctx.t.inference.modelId, modelId))
+            .orderBy(desc(ctx.t.inference.id))
+            .limit(recentInferences)
+        : Promise.resolve([]),
+    ]);
+    const groups = new Map(kinds.map(([k], i) => [k, groupRanked(rows[i] ?? [])]));
+    const stored = (n: LineageNodeOut, kind: string) => groups.get(n.kind)?.get(`${n.entityId}|${kind}`);
+    const next: LineageNodeOut[] = [];
+
+    for (const [kind, parents] of byKind) {
+      for (const parent of parents) {
+        if (g.truncated) break;
+        if (kind === "MODEL") {
+          const data = trainers[models.indexOf(parent)] ?? null;
+          const adapts = stored(parent, "ADAPTS");
+          const untrained = stored(parent, "UNTRAINED");
+          // Runs: the model's flows routed to the first run naming each datanet.
+          let runGroup: { ranked: ChildEdge[]; totals: Totals } | null = null;
+          let direct: ChildEdge[] = [];
+          if (data) {
+            const routed = routeToRuns([...data.flows.values()], data.firstRun);
+            direct = routed.direct;
+            const ranked = rankChildren(data.runs.map((r) => {
+              const t = routed.byRun.get(r.version) ?? emptyTotals();
+              return { kind: "HAS_TRAINING_RUN" as const, toId: `${parent.entityId}:${r.version}`, weightSum: t.weightSum, amount: t.amount, attributionCount: t.attributionCount, label: `v${r.version}`, verified: r.verified };
+            }));
+            const flowTotals = totalsOf([...routed.byRun.values()].map((t) => ({ kind: "HAS_TRAINING_RUN" as const, toId: "", ...t })));
+            runGroup = { ranked, totals: { ...flowTotals, count: data.runCount } };
+            for (const r of data.runs) runInfo.set(`run:${parent.entityId}:${r.version}`, { data, version: r.version, datanetIds: r.datanetIds.map(String) });
+          }
+          if (parent === root) {
+            // What flowed into the served model from data: its parent, its runs, its untrained datanets.
+            const inflow = [adapts?.totals, untrained?.totals, data ? totalsOf([...data.flows.values()]) : undefined];
+            const ws = inflow.reduce((s, t) => s + (t?.weightSum ?? 0n), 0n);
+            root.weight = root.weightPpm = relativePpm(ws, inferenceCount);
+            root.amount = inflow.reduce((s, t) => s + (t?.amount ?? 0n), 0n);
+            root.attributionCount = inflow.reduce((s, t) => s + (t?.attributionCount ?? 0), 0);
+          }
+          if (adapts) next.push(...g.addGroup(parent, "MODEL", adapts.ranked, adapts.totals, hop, limit));
+          if (runGroup) next.push(...g.addGroup(parent, "TRAINING_RUN", runGroup.ranked, runGroup.totals, hop, limit));
+          if (direct.length) next.push(...g.addGroup(parent, "DATANET", rankChildren(direct), totalsOf(direct), hop, limit));
+          if (untrained) next.push(...g.addGroup(parent, "DATANET", untrained.ranked, untrained.totals, hop, limit));
+          if (parent === root && hop === 1 && recentInferences > 0) {
+            const w = BigInt(1_000_000);
+            const shown: ChildEdge[] = inferences.map((i) => ({ kind: "SERVED", toId: i.id.toString(), weightSum: w, amount: i.fee, attributionCount: i.attributionCount, clean: i.clean }));
+            const totals: Totals = { count: model.inferenceCount, weightSum: w * BigInt(model.inferenceCount), amount: model.totalFees, attributionCount: model.attributionCount };
+            // Newest first (not by weight: every inference weighs the same); minWeightPpm does not apply.
+            g.addGroup(parent, "INFERENCE", shown, totals, hop, recentInferences, 0);
+          }
+        } else if (kind === "TRAINING_RUN") {
+          const info = runInfo.get(parent.id);
+          if (!info) continue;
+          const { ranked, totals } = runChildren(info.version, info.datanetIds, info.data.flows, info.data.firstRun);
+          next.push(...g.addGroup(parent, "DATANET", ranked, totals, hop, limit));
+        } else {
+          for (const k of STORED_EDGES_FROM[kind]) {
+            const grp = stored(parent, k);
+            if (grp) next.push(...g.addGroup(parent, k === "HAS_CONTRIBUTION" ? "CONTRIBUTION" : "CONTRIBUTOR", grp.ranked, grp.totals, hop, limit));
           }
         }
       }
-      frontier = next;
     }
+    frontier = next;
+  }
 
-    // Labels: names of models and datanets (chain text, shown as text by clients).
-    const all = [...g.nodes.values()];
-    const modelIds = all.filter((n) => n.kind === "MODEL").map((n) => BigInt(n.entityId));
-    const datanetIds = all.filter((n) => n.kind === "DATANET").map((n) => BigInt(n.entityId));
-    const [models, datanets] = await Promise.all([ctx.loaders.model.loadMany(modelIds), ctx.loaders.datanet.loadMany(datanetIds)]);
-    for (const m of models) if (m && !(m instanceof Error)) { const n = g.nodes.get(`model:${(m as ModelRow).id}`); if (n) n.label = (m as ModelRow).name; }
-    for (const d of datanets) if (d && !(d instanceof Error)) { const n = g.nodes.get(`datanet:${(d as DatanetRow).id}`); if (n) n.label = (d as DatanetRow).name; }
+  // Labels: names of models and datanets (chain text, shown as text by clients).
+  const all = [...g.nodes.values()];
+  const modelIds = all.filter((n) => n.kind === "MODEL").map((n) => BigInt(n.entityId));
+  const datanetIds = all.filter((n) => n.kind === "DATANET").map((n) => BigInt(n.entityId));
+  const [models, datanets] = await Promise.all([ctx.loaders.model.loadMany(modelIds), ctx.loaders.datanet.loadMany(datanetIds)]);
+  for (const m of models) if (m && !(m instanceof Error)) { const n = g.nodes.get(`model:${(m as ModelRow).id}`); if (n) n.label = (m as ModelRow).name; }
+  for (const d of datanets) if (d && !(d instanceof Error)) { const n = g.nodes.get(`datanet:${(d as DatanetRow).id}`); if (n) n.label = (d as DatanetRow).name; }
 
-    const { nodes, edges } = g.result();
-    return { modelId, depth, limit, minWeightPpm, recentInferences, nodes, edges, inferenceCount, foldedNodes: g.foldedNodes, truncated: g.truncated };
-  },
-};
+  const { nodes, edges } = g.result();
+  return { modelId, depth, limit, minWeightPpm, recentInferences, nodes, edges, inferenceCount, foldedNodes: g.foldedNodes, truncated: g.truncated };
+}

@@ -27,6 +27,10 @@ import { fitBounds, initialView, pan, screenToWorld, zoomAt, type Viewport } fro
 /** Opening view: centred on the model node (the focus) when the graph is too tall to show whole. */
 /** Height of the toolbar strip over the top of the canvas (styles.css .graph-tools). */
 const TOOLBAR_PX = 34;
+/** Graphs with more edges than this draw them straight and solid while the view moves. */
+const CHEAP_MOTION_EDGES = 1500;
+/** How long the view must rest before the full-detail redraw. */
+const MOTION_REST_MS = 120;
 
 /** Shifts a view computed for the area below the toolbar strip into canvas coordinates. */
 const belowToolbar = (v: Viewport): Viewport => ({ ...v, ty: v.ty + TOOLBAR_PX });
@@ -157,6 +161,9 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
   const [hover, setHover] = useState<{ i: number; sx: number; sy: number } | null>(null);
   const [selected, setSelected] = useState(-1);
   const frame = useRef(0);
+  // Set while the view pans or zooms, cleared once it rests for MOTION_REST_MS (then a full redraw).
+  const moving = useRef(false);
+  const restTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
     clientRef.current = new LayoutClient();
@@ -194,7 +201,7 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
     const ctx = canvas?.getContext("2d");
     if (!canvas || !ctx || !scene) return;
     const { w, h, dpr } = sizeRef.current;
-    const stats = drawScene(ctx, scene, vpRef.current, w, h, dpr, { hover: hoverRef.current, selected });
+    const stats = drawScene(ctx, scene, vpRef.current, w, h, dpr, { hover: hoverRef.current, selected, moving: moving.current && scene.m > CHEAP_MOTION_EDGES });
     canvas.dataset.nodeCount = String(scene.n);
     canvas.dataset.edgeCount = String(scene.m);
     canvas.dataset.drawMs = stats.drawMs.toFixed(2);
@@ -211,12 +218,24 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
     if (!frame.current) frame.current = requestAnimationFrame(() => drawRef.current());
   }, []);
 
+  /** The view moved: draw it now in motion style, and in full once it has rested. */
+  const viewMoved = useCallback(() => {
+    moving.current = true;
+    clearTimeout(restTimer.current);
+    restTimer.current = setTimeout(() => {
+      moving.current = false;
+      requestDraw();
+    }, MOTION_REST_MS);
+    requestDraw();
+  }, [requestDraw]);
+
   useEffect(() => {
     requestDraw();
   }, [draw, requestDraw]);
   useEffect(
     () => () => {
       cancelAnimationFrame(frame.current);
+      clearTimeout(restTimer.current);
       frame.current = 0;
     },
     [],
@@ -260,11 +279,11 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
       const r = canvas.getBoundingClientRect();
       const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015));
       vpRef.current = zoomAt(vpRef.current, e.clientX - r.left, e.clientY - r.top, factor);
-      requestDraw();
+      viewMoved();
     };
     canvas.addEventListener("wheel", onWheel, { passive: false });
     return () => canvas.removeEventListener("wheel", onWheel);
-  }, [requestDraw]);
+  }, [viewMoved]);
 
   // Pointer: drag to pan, two pointers to pinch, tap/click to select, hover to inspect.
   const pointers = useRef(new Map<number, { x: number; y: number }>());
@@ -291,7 +310,7 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
       vpRef.current = pan(vpRef.current, p.x - prev.x, p.y - prev.y);
       moved.current += Math.abs(p.x - prev.x) + Math.abs(p.y - prev.y);
       ps.set(e.pointerId, p);
-      requestDraw();
+      viewMoved();
       return;
     }
     if (prev && ps.size === 2) {
@@ -304,7 +323,7 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
       vpRef.current = pan(vpRef.current, (p.x - prev.x) / 2, (p.y - prev.y) / 2);
       moved.current += 10;
       ps.set(e.pointerId, p);
-      requestDraw();
+      viewMoved();
       return;
     }
     const i = pick(p.x, p.y);

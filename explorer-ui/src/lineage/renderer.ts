@@ -8,6 +8,8 @@ import { visibleWorld, type Viewport } from "./viewport";
 export interface DrawState {
   hover: number;
   selected: number;
+  /** The view is being panned or zoomed: draw edges in the cheap style (straight, solid). */
+  moving?: boolean;
 }
 
 export interface DrawStats {
@@ -52,47 +54,44 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, vp: Viewp
   const inv = 1 / vp.scale;
 
   // ---- edges, batched ----
-  let visibleEdges = 0;
-  const edgeVisible = (e: number) => {
-    const a = from[e]!;
-    const b = to[e]!;
-    const x1 = x[a]! + w;
-    const x2 = x[b]!;
-    const y1 = y[a]! + halfH;
-    const y2 = y[b]! + halfH;
-    return !(Math.max(x1, x2) < view.minX || Math.min(x1, x2) > view.maxX || Math.max(y1, y2) < view.minY || Math.min(y1, y2) > view.maxY);
-  };
-  // Level of detail: far out, edges are straight and thinner (curves cost raster time, not clarity).
+  // Level of detail: far out, edges are straight and thinner (curves cost raster time, not
+  // clarity); while the view moves, big graphs draw them straight and solid too (dashes and
+  // Béziers are what the software rasteriser spends a frame on) and in full once it rests.
   const far = h * vp.scale < 4;
-  const pathEdge = (e: number) => {
+  const straight = far || st.moving === true;
+  const dashes = st.moving !== true;
+  /** Adds edge e to the current path when it crosses the view; false when culled. */
+  const pathEdge = (e: number): boolean => {
     const a = from[e]!;
     const b = to[e]!;
     const x1 = x[a]! + w;
     const x2 = x[b]!;
     const y1 = y[a]! + halfH;
     const y2 = y[b]! + halfH;
+    if (Math.max(x1, x2) < view.minX || Math.min(x1, x2) > view.maxX || Math.max(y1, y2) < view.minY || Math.min(y1, y2) > view.maxY) return false;
     ctx.moveTo(x1, y1);
-    if (far) ctx.lineTo(x2, y2);
+    if (straight) ctx.lineTo(x2, y2);
     else {
       const mx = (x1 + x2) / 2;
       ctx.bezierCurveTo(mx, y1, mx, y2, x2, y2);
     }
+    return true;
   };
+  let visibleEdges = 0;
   const widthScale = far ? 0.4 : 1;
   ctx.lineCap = "butt";
   for (const batch of scene.batches) {
     ctx.beginPath();
     let any = false;
     for (const e of batch.edges) {
-      if (!edgeVisible(e)) continue;
-      pathEdge(e);
+      if (!pathEdge(e)) continue;
       visibleEdges++;
       any = true;
     }
     if (!any) continue;
     ctx.lineWidth = Math.max(0.6, batch.width * widthScale) * inv;
     ctx.strokeStyle = batch.style === "alert" ? "rgba(220,38,38,0.85)" : batch.style === "folded" ? "rgba(107,114,128,0.35)" : "rgba(71,85,105,0.38)";
-    ctx.setLineDash(batch.style === "normal" ? [] : [4 * inv, 3 * inv]);
+    ctx.setLineDash(batch.style === "normal" || !dashes ? [] : [4 * inv, 3 * inv]);
     ctx.stroke();
   }
   ctx.setLineDash([]);

@@ -1,0 +1,26 @@
+/**
+ * The version of the indexed data an answer is computed from, in one small read: Ponder's latest
+ * checkpoint per chain (moves with every indexed block) and the network row's last event block
+ * and its hash (written by the indexer in the same transaction as the data, and different for a
+ * block that replaced another in a reorg: Ponder's reorg revert leaves the checkpoint as it was
+ * until the next block, and a replacement block can have the same checkpoint as the block it
+ * replaced). null when the version cannot be read (then nothing is cached).
+ */
+import { sql } from "ponder";
+import type { Db, Tables } from "./context.js";
+
+export async function readDataVersion(db: Db, t: Tables): Promise<string | null> {
+  try {
+    const n = t.network;
+    const result = await db.execute(
+      sql`SELECT (SELECT string_agg(chain_id::text || ':' || latest_checkpoint, ',' ORDER BY chain_id) FROM _ponder_checkpoint) AS c,
+                 (SELECT ${n.lastEventBlock}::text || ':' || ${n.lastEventBlockHash} FROM ${n} LIMIT 1) AS v`,
+    );
+    const rows = (result as unknown as { rows?: { c: string | null; v: string | null }[] }).rows ?? (result as unknown as { c: string | null; v: string | null }[]);
+    const row = rows[0];
+    if (!row || row.c === null) return null;
+    return `${row.c}|${row.v ?? "-"}`;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,2 @@
+// The project's own configuration: same chain, contracts, start blocks and RPC settings.
+export { default } from "../../ponder.config.js";
