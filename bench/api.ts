@@ -18,7 +18,7 @@ import { ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
 import { runAutocannon, runHttpLoad, runSqlLoad, type LoadResult, type SqlRequest } from "./lib/load.js";
 import { ensureDatabase } from "./lib/ponderRun.js";
-import { printProfile, profileEnv, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
+import { printProfile, profileArgs, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { ADMIN_URL, API_SCHEMA as SCHEMA, ensureIndexed, serveIndex } from "./lib/served.js";
 import { updateReadme } from "./lib/table.js";
 import { fmt, header, printHeader, summarize, writeResult } from "./lib/report.js";
@@ -196,7 +196,7 @@ runMain(
         for (const t of targets) {
           const dir = mkdtempSync(join(tmpdir(), "bench-api-prof-"));
           try {
-            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, { ...profileEnv(dir), ...(t.uncached ? { API_LINEAGE_CACHE_ITEMS: "0" } : {}) });
+            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, t.uncached ? { API_LINEAGE_CACHE_ITEMS: "0" } : {}, profileArgs(dir));
             await runAutocannon({ url: `${profiled.url}/graphql`, bodies: t.bodies, connections, seconds });
             await profiled.stop();
             profiles[t.name] = summarizeProfiles(dir);

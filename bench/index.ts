@@ -16,7 +16,7 @@ import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { SCALES, type Scale } from "../sim/index.js";
 import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
 import { withCleanup } from "./lib/cleanup.js";
-import { printProfile, profileEnv, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
+import { printProfile, profileArgs, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { runFloor, type FloorRun } from "./lib/floor.js";
 import { dropSchema, ensureDatabase, indexOnce, type DbTarget, type IndexRun } from "./lib/ponderRun.js";
 import { updateReadme } from "./lib/table.js";
@@ -92,7 +92,7 @@ runMain(
         const schema = `bench_prof_${process.pid}`;
         await dropSchema(db, schema);
         try {
-          await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head, env: profileEnv(dir) });
+          await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head, nodeArgs: profileArgs(dir) });
           profile = summarizeProfiles(dir);
           printProfile(`CPU profile of ponder start (${kinds[0]}, an extra unmeasured run)`, profile);
         } finally {

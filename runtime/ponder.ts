@@ -19,6 +19,8 @@ export interface PonderOptions {
   stdio?: "inherit" | "pipe";
   /** Another Ponder app's root (its ponder.config.ts, ponder.schema.ts, src/); default: this project. */
   root?: string;
+  /** Options for node itself (e.g. --cpu-prof, which node refuses in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 export interface PonderHandle {
@@ -39,7 +41,7 @@ export class PonderExitedError extends Error {
 }
 
 export function spawnPonder(opts: PonderOptions): PonderHandle {
-  const args = [ponderBin, ...(opts.root ? ["--root", opts.root] : []), "--log-level", opts.logLevel ?? "warn", opts.command, "--schema", opts.schema, "--port", String(opts.port), "--hostname", "127.0.0.1"];
+  const args = [...(opts.nodeArgs ?? []), ponderBin, ...(opts.root ? ["--root", opts.root] : []), "--log-level", opts.logLevel ?? "warn", opts.command, "--schema", opts.schema, "--port", String(opts.port), "--hostname", "127.0.0.1"];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env: { ...process.env, PONDER_TELEMETRY_DISABLED: "true", DATABASE_SCHEMA: opts.schema, ...opts.env },

@@ -81,6 +81,8 @@ export async function indexOnce(opts: {
   env?: Record<string, string>;
   /** Another Ponder app's root (bench/framework: the same events, handlers that do nothing). */
   root?: string;
+  /** Options for Ponder's node (e.g. profileArgs). */
+  nodeArgs?: string[];
 }): Promise<IndexRun> {
   const port = await freePort();
   const dbEnv = opts.db.kind === "postgres" ? { DATABASE_URL: opts.db.url, PGLITE_DIR: "" } : { DATABASE_URL: "", PGLITE_DIR: opts.db.dir };
@@ -88,6 +90,7 @@ export async function indexOnce(opts: {
   const handle = spawnPonder({
     command: "start",
     root: opts.root,
+    nodeArgs: opts.nodeArgs,
     port,
     schema: opts.schema,
     logLevel: "warn",

@@ -1,6 +1,6 @@
 /**
- * Where the time goes: summarises V8 CPU profiles (node --cpu-prof, passed to Ponder through
- * NODE_OPTIONS) as self time per package / source file and per function.
+ * Where the time goes: summarises V8 CPU profiles (node --cpu-prof, given to Ponder's node as an
+ * option: node refuses it in NODE_OPTIONS) as self time per package / source file and per function.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ export interface ProfileSummary {
   byFunction: [string, number][];
 }
 
-export const profileEnv = (dir: string) => ({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim() });
+export const profileArgs = (dir: string) => ["--cpu-prof", `--cpu-prof-dir=${dir}`];
 
 function where(url: string, fn: string): string {
   if (!url) return fn ? `(${fn.replace(/^\(|\)$/g, "")})` : "(native)";

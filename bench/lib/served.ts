@@ -26,10 +26,11 @@ export async function ensureIndexed(chain: BenchChain, rpcUrl: string, head: big
   }
 }
 
-export async function serveIndex(chain: BenchChain, rpcUrl: string, dbUrl: string, env: Record<string, string> = {}): Promise<PonderHandle> {
+export async function serveIndex(chain: BenchChain, rpcUrl: string, dbUrl: string, env: Record<string, string> = {}, nodeArgs?: string[]): Promise<PonderHandle> {
   const port = await freePort();
   const handle = spawnPonder({
     command: "serve",
+    nodeArgs,
     port,
     schema: API_SCHEMA,
     logLevel: "warn",
