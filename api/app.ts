@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Db, Tables } from "./graphql/context.js";
-import { LIMITS, graphqlHandler, lazyGateway, ponderExecutor, publishedSchemaText } from "./graphql/index.js";
+import { LIMITS, answerCache, graphqlHandler, lazyGateway, ponderExecutor, publishedSchemaText } from "./graphql/index.js";
+import { answerCacheBytes } from "./graphql/limits.js";
 import { earningsCsvResponse } from "./http/earningsCsv.js";
 import { ApiError, onError } from "./http/errors.js";
 import { securityHeaders } from "./http/headers.js";
@@ -44,7 +45,7 @@ export function createApp(deps: AppDeps) {
 
   app.use("*", securityHeaders);
   app.use("/graphql", limitBody);
-  app.on(["GET", "POST"], "/graphql", graphqlHandler({ db: deps.db, t: deps.tables, gateway }));
+  app.on(["GET", "POST"], "/graphql", graphqlHandler({ db: deps.db, t: deps.tables, gateway, answers: answerCache(answerCacheBytes()) }));
   app.all("/graphql", () => {
     throw new ApiError(405, "use GET ?query=... or POST JSON on /graphql");
   });

@@ -85,11 +85,11 @@ runMain(
       const dbUrl = await ensureDatabase(ADMIN_URL, `bench_${chain.key}`);
       await ensureIndexed(chain, anvil.rpcUrl, anvil.head, dbUrl);
       const server = await serveIndex(chain, anvil.rpcUrl, dbUrl);
-      // The same API with the modelLineage answer cache off: every answer computed from the database.
-      const uncached = await serveIndex(chain, anvil.rpcUrl, dbUrl, { API_LINEAGE_CACHE_ITEMS: "0" });
+      // The same API with the answer cache off: every modelLineage answer computed from the database.
+      const uncached = await serveIndex(chain, anvil.rpcUrl, dbUrl, { API_ANSWER_CACHE_BYTES: "0" });
       // The chain is not needed any more: ponder serve reads the database only.
       await anvil.stop(10_000);
-      console.log(`# ponder serve on ${server.url} (and ${uncached.url} without the lineage answer cache), schema ${SCHEMA} of database bench_${chain.key}`);
+      console.log(`# ponder serve on ${server.url} (and ${uncached.url} without the answer cache), schema ${SCHEMA} of database bench_${chain.key}`);
 
       const pool = new pg.Pool({ connectionString: dbUrl, max: connections + 2 });
       onCleanup(() => pool.end());
@@ -105,7 +105,7 @@ runMain(
       const depth = LIMITS.maxLineageDepth >= 4 ? 4 : LIMITS.maxLineageDepth;
       if (limit < wantedLimit) h.notes.push(`modelLineage limit ${wantedLimit} asked, the API caps it at ${LIMITS.maxLineageLimit}: measured with limit ${limit}`);
       h.notes.push(`modelLineage: depth ${depth}, limit ${limit}, node cap ${LIMITS.maxLineageNodes}; the 10 models with most inferences in turn`);
-      h.notes.push("lineage: the API as shipped, answers cached per data version (the index does not change during the run, so after the first answer per model they are hits); lineage (computed): a second ponder serve with API_LINEAGE_CACHE_ITEMS=0, every answer computed from the database");
+      h.notes.push("lineage: the API as shipped, responses cached per data version (the index does not change during the run, so after the first answer per model they are hits); lineage (computed): a second ponder serve with API_ANSWER_CACHE_BYTES=0, every answer computed from the database");
 
       const lineageTarget = (name: "lineage" | "lineage (computed)"): Target => ({
           name,
@@ -196,7 +196,7 @@ runMain(
         for (const t of targets) {
           const dir = mkdtempSync(join(tmpdir(), "bench-api-prof-"));
           try {
-            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, t.uncached ? { API_LINEAGE_CACHE_ITEMS: "0" } : {}, profileArgs(dir));
+            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, t.uncached ? { API_ANSWER_CACHE_BYTES: "0" } : {}, profileArgs(dir));
             await runAutocannon({ url: `${profiled.url}/graphql`, bodies: t.bodies, connections, seconds });
             await profiled.stop();
             profiles[t.name] = summarizeProfiles(dir);

@@ -51,6 +51,15 @@ describe("AnswerCache", () => {
     expect(calls).toBe(1);
   });
 
+  test("does not keep an answer the keep predicate refuses (an error response)", async () => {
+    const cache = new AnswerCache<{ id: string; ok: boolean }>({ maxCost: 100, cost: () => 1, keep: (v) => v.ok });
+    let calls = 0;
+    const compute = async () => ({ id: `answer${++calls}`, ok: false });
+    await cache.get("q", "v1", compute, same("v1"));
+    expect((await cache.get("q", "v1", compute, same("v1"))).id).toBe("answer2");
+    expect(cache.stats().entries).toBe(0);
+  });
+
   test("does not keep a failure: the next request computes again", async () => {
     const cache = sized();
     await expect(cache.get("q", "v1", async () => Promise.reject(new Error("database gone")), same("v1"))).rejects.toThrow("database gone");

@@ -1,6 +1,7 @@
 /**
- * Answers of expensive read-only fields (modelLineage), reused while the indexed data they were
- * computed from is unchanged. No I/O here: the caller supplies the data version and the compute.
+ * Answers of expensive read-only queries (those with modelLineage), reused while the indexed data
+ * they were computed from is unchanged. No I/O here: the caller supplies the data version and the
+ * compute.
  *
  * - The key names the question AND the data version (api/graphql/dataVersion.ts): a new block,
  *   a reorg or a restart of the indexer gives a new version, so a stale answer is never found.
@@ -8,13 +9,15 @@
  *   indexer commits data and version together, so equal versions mean no commit fell in between.
  * - Concurrent requests for the same key share one computation (single flight); a failed one is
  *   not kept.
- * - Bounded by a cost budget (the caller's measure: nodes + edges for a lineage), least recently
- *   used first out. One answer costing more than the whole budget is served but not kept.
+ * - Bounded by a cost budget (the caller's measure: bytes of the response), least recently used
+ *   first out. One answer costing more than the whole budget is served but not kept.
  */
 export interface AnswerCacheOptions<V> {
   /** Total cost the cache may hold. */
   maxCost: number;
   cost(value: V): number;
+  /** Whether an answer may be kept at all (default: every answer). */
+  keep?(value: V): boolean;
 }
 
 export interface AnswerCacheStats {
@@ -77,6 +80,7 @@ export class AnswerCache<V> {
   }
 
   private keep(key: string, value: V): void {
+    if (this.opts.keep && !this.opts.keep(value)) return;
     const cost = Math.max(1, this.opts.cost(value));
     if (cost > this.opts.maxCost) return;
     const old = this.entries.get(key);

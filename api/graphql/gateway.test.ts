@@ -5,7 +5,7 @@
 import { describe, expect, test } from "vitest";
 import { execute, parse } from "graphql/index.js";
 import { makeSchema as makeExecutableSchema } from "./executable.js";
-import { buildGateway, introspectPonder, touchesOnly, type PonderExecutor } from "./gateway.js";
+import { buildGateway, introspectPonder, selectsRootField, touchesOnly, type PonderExecutor } from "./gateway.js";
 import { LIMITS } from "./limits.js";
 import { BigIntScalar } from "./scalars.js";
 
@@ -97,6 +97,18 @@ describe("the stitched gateway", () => {
     const doc = parse("{ __schema { types { name } } account(address: \"x\") { address } }");
     expect(touchesOnly(doc, new Set(["account"]))).toBe(false);
     expect(touchesOnly(parse("query { ...F } fragment F on Query { account(address: \"x\") { address } }"), new Set(["account"]))).toBe(true);
+  });
+});
+
+describe("which responses the answer cache may keep", () => {
+  test.each([
+    ['{ modelLineage(modelId: "1") { truncated } }', true],
+    ['query L { ...F } fragment F on Query { modelLineage(modelId: "1") { truncated } }', true],
+    ['{ ... on Query { modelLineage(modelId: "1") { truncated } } }', true],
+    ['{ account(address: "x") { address } }', false],
+    ['{ accountLineage: account(address: "x") { modelLineage: address } }', false],
+  ])("%s selects modelLineage at the root: %s", (query, expected) => {
+    expect(selectsRootField(parse(query), "modelLineage")).toBe(expected);
   });
 });
 

@@ -31,7 +31,7 @@ import {
 import { stitchSchemas } from "@graphql-tools/stitch";
 import { FilterRootFields, RenameTypes } from "@graphql-tools/wrap";
 import type { SubschemaConfig } from "@graphql-tools/delegate";
-import { LIMITS, maxAliasesRule, maxDepthRule, type Limits } from "./limits.js";
+import { CACHED_ROOT_FIELDS, LIMITS, maxAliasesRule, maxDepthRule, type Limits } from "./limits.js";
 
 /** Executes a GraphQL request against Ponder's own middleware, in process (no network). */
 export type PonderExecutor = (request: { query: string; variables?: Record<string, unknown>; operationName?: string }) => Promise<ExecutionResult>;
@@ -47,6 +47,8 @@ export interface Gateway {
   /** printSchema of the served schema, sorted, for schema.graphql and the drift test. */
   printed(): string;
   run(request: GraphqlRequest, contextValue: object): Promise<GraphqlResponse>;
+  /** A valid query that runs on our schema alone and selects one of `CACHED_ROOT_FIELDS`: its response may be cached. */
+  cacheable(request: GraphqlRequest): boolean;
 }
 
 export interface GraphqlRequest {
@@ -122,7 +124,8 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
   }
 
   const rules = [...specifiedRules, maxDepthRule(limits.maxDepth, limits.maxIntrospectionDepth), maxAliasesRule(limits.maxAliases)];
-  const cache = new Map<string, { document: DocumentNode; oursOnly: boolean } | { errors: GraphQLError[] }>();
+  type Prepared = { document: DocumentNode; oursOnly: boolean; cacheable: boolean } | { errors: GraphQLError[] };
+  const cache = new Map<string, Prepared>();
 
   const prepare = (query: string) => {
     const hit = cache.get(query);
@@ -131,11 +134,15 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
       cache.set(query, hit); // LRU: most recent last
       return hit;
     }
-    let entry: { document: DocumentNode; oursOnly: boolean } | { errors: GraphQLError[] };
+    let entry: Prepared;
     try {
       const document = parse(query, { maxTokens: limits.maxTokens, noLocation: false });
       const errors = validate(stitched, document, rules);
-      entry = errors.length ? { errors: [...errors] } : { document, oursOnly: stitched === ours || touchesOnly(document, ourRootFields) };
+      if (errors.length) entry = { errors: [...errors] };
+      else {
+        const oursOnly = stitched === ours || touchesOnly(document, ourRootFields);
+        entry = { document, oursOnly, cacheable: oursOnly && [...CACHED_ROOT_FIELDS].some((f) => selectsRootField(document, f)) };
+      }
     } catch (e) {
       const err = e instanceof GraphQLError ? e : new GraphQLError("could not parse the query");
       if (/tokens/.test(err.message)) {
@@ -153,6 +160,11 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
     schema: stitched,
     ours,
     printed: () => printSchema(lexicographicSortSchema(stitched)),
+    cacheable(request) {
+      if (typeof request.query !== "string" || request.query.trim() === "") return false;
+      const prepared = prepare(request.query);
+      return "document" in prepared && prepared.cacheable;
+    },
     async run(request, contextValue) {
       const { query, variables, operationName } = request;
       if (typeof query !== "string" || query.trim() === "") return badRequest("the request has no query: send {\"query\": \"...\"}");
@@ -240,6 +252,23 @@ export function formatError(error: GraphQLError, defaultCode?: string): GraphQLF
 /** Messages graphql-js produces when a client's variable or literal does not fit its type. */
 function isCoercionMessage(message: string): boolean {
   return /^(Variable "\$|Argument "|Invalid value|Expected value of type|Expected type|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|Enum "|Value "|Invalid limit|Invalid ).*/.test(message);
+}
+
+/** True when some operation of the document selects the root field `name` (through fragments too). */
+export function selectsRootField(document: DocumentNode, name: string): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const seen = new Set<string>();
+  const check = (set: SelectionSetNode): boolean =>
+    set.selections.some((sel) => {
+      if (sel.kind === Kind.FIELD) return sel.name.value === name;
+      if (sel.kind === Kind.INLINE_FRAGMENT) return check(sel.selectionSet);
+      if (seen.has(sel.name.value)) return false;
+      seen.add(sel.name.value);
+      const frag = fragments.get(sel.name.value);
+      return frag ? check(frag.selectionSet) : false;
+    });
+  return document.definitions.some((def) => def.kind === Kind.OPERATION_DEFINITION && check((def as OperationDefinitionNode).selectionSet));
 }
 
 /**

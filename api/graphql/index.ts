@@ -26,7 +26,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { buildClientSchema, getIntrospectionQuery, graphqlSync, lexicographicSortSchema, printSchema, type IntrospectionQuery } from "graphql/index.js";
+import { AnswerCache } from "./answerCache.js";
 import { createLoaders, type ApiContext, type Db, type Tables } from "./context.js";
+import { readDataVersion } from "./dataVersion.js";
 import { buildGateway, introspectPonder, type Gateway, type GraphqlRequest, type PonderExecutor } from "./gateway.js";
 import { LIMITS } from "./limits.js";
 import { buildOurSchema } from "./schema.js";
@@ -108,8 +110,25 @@ async function readRequest(c: Context): Promise<GraphqlRequest> {
   return body as GraphqlRequest;
 }
 
-/** The /graphql handler (GET with ?query= or POST JSON). */
-export function graphqlHandler(deps: { db: Db; t: Tables; gateway: () => Promise<Gateway> }) {
+/** A response kept by the answer cache: already serialized. */
+export interface CachedResponse {
+  status: 200 | 400;
+  text: string;
+  /** Kept only without errors: an error may be passing (a database hiccup). */
+  ok: boolean;
+}
+
+/** The answer cache of one app: responses by (request, data version), `maxBytes` of them. */
+export function answerCache(maxBytes: number): AnswerCache<CachedResponse> | null {
+  return maxBytes > 0 ? new AnswerCache<CachedResponse>({ maxCost: maxBytes, cost: (r) => r.text.length, keep: (r) => r.ok }) : null;
+}
+
+/**
+ * The /graphql handler (GET with ?query= or POST JSON). Queries with modelLineage (the expensive
+ * field) are answered from `answers` while the indexed data is unchanged (answerCache.ts,
+ * dataVersion.ts): the whole serialized response, so a hit costs one small read of the version.
+ */
+export function graphqlHandler(deps: { db: Db; t: Tables; gateway: () => Promise<Gateway>; answers?: AnswerCache<CachedResponse> | null }) {
   return async (c: Context) => {
     const request = await readRequest(c);
     const gateway = await deps.gateway();
@@ -122,6 +141,19 @@ export function graphqlHandler(deps: { db: Db; t: Tables; gateway: () => Promise
         return (loaders ??= createLoaders(deps.db, deps.t));
       },
     };
+    const answers = deps.answers;
+    if (answers && gateway.cacheable(request)) {
+      const version = await readDataVersion(deps.db, deps.t);
+      if (version !== null) {
+        const key = JSON.stringify([request.query, request.variables ?? null, request.operationName ?? null]);
+        const compute = async (): Promise<CachedResponse> => {
+          const { status, body } = await gateway.run(request, context);
+          return { status, text: JSON.stringify(body), ok: status === 200 && !body.errors };
+        };
+        const r = await answers.get(key, version, compute, async () => (await readDataVersion(deps.db, deps.t)) ?? "");
+        return c.newResponse(r.text, r.status, { "content-type": "application/json" });
+      }
+    }
     const { status, body } = await gateway.run(request, context);
     return c.json(body, status);
   };

@@ -52,18 +52,21 @@ export function lineageNodeCap(env: Record<string, string | undefined> = process
   return Math.min(n, LIMITS.maxLineageNodes);
 }
 
-/** Default budget of the modelLineage answer cache, in nodes + edges held (about 100 MB). */
-export const DEFAULT_LINEAGE_CACHE_ITEMS = 400_000;
+/** Default budget of the answer cache (responses to queries with modelLineage), in bytes. */
+export const DEFAULT_ANSWER_CACHE_BYTES = 128 * 1024 * 1024;
+
+/** Root fields whose queries are answered from the answer cache (api/graphql/answerCache.ts). */
+export const CACHED_ROOT_FIELDS = new Set(["modelLineage"]);
 
 /**
- * The modelLineage answer cache budget in nodes + edges: DEFAULT_LINEAGE_CACHE_ITEMS, or
- * API_LINEAGE_CACHE_ITEMS (an integer from 0; 0 turns the cache off).
+ * The answer cache budget in bytes of response: DEFAULT_ANSWER_CACHE_BYTES, or
+ * API_ANSWER_CACHE_BYTES (an integer from 0; 0 turns the cache off).
  */
-export function lineageCacheItems(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.API_LINEAGE_CACHE_ITEMS;
-  if (raw === undefined || raw.trim() === "") return DEFAULT_LINEAGE_CACHE_ITEMS;
+export function answerCacheBytes(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.API_ANSWER_CACHE_BYTES;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_ANSWER_CACHE_BYTES;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`API_LINEAGE_CACHE_ITEMS must be an integer from 0 (0: no cache), got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`API_ANSWER_CACHE_BYTES must be an integer from 0 (0: no cache), got ${JSON.stringify(raw)}`);
   return n;
 }
 

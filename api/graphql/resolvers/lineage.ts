@@ -27,9 +27,7 @@ import {
   type Totals,
 } from "../../lineage.js";
 import { need, type ApiContext, type DatanetRow, type ModelRow, type TrainingRunRow } from "../context.js";
-import { AnswerCache } from "../answerCache.js";
-import { readDataVersion } from "../dataVersion.js";
-import { LIMITS, lineageCacheItems, lineageNodeCap } from "../limits.js";
+import { LIMITS, lineageNodeCap } from "../limits.js";
 
 interface RankedRow {
   kind: string;
@@ -118,9 +116,8 @@ async function trainerData(ctx: ApiContext, servedId: bigint, model: ModelRow, l
   return { flows, firstRun, runs: [...latest, ...older], runCount: Math.max(model.trainingRunCount, latest.length + older.length) };
 }
 
-/** Read once: a bad API_LINEAGE_MAX_NODES or API_LINEAGE_CACHE_ITEMS fails at start-up, not per request. */
+/** Read once: a bad API_LINEAGE_MAX_NODES fails at start-up, not per request. */
 const NODE_CAP = lineageNodeCap();
-const CACHE_ITEMS = lineageCacheItems();
 
 interface LineageArgs {
   modelId: bigint;
@@ -129,10 +126,6 @@ interface LineageArgs {
   minWeightPpm: number;
   recentInferences: number;
 }
-type LineageAnswer = Awaited<ReturnType<typeof computeLineage>>;
-
-/** Answers per (question, data version): see answerCache.ts. Answers are never mutated after they are built. */
-const answers = CACHE_ITEMS > 0 ? new AnswerCache<LineageAnswer>({ maxCost: CACHE_ITEMS, cost: (a) => (a ? a.nodes.length + a.edges.length : 1) }) : null;
 
 export const lineageQuery = {
   async modelLineage(_: unknown, args: { modelId: unknown; depth?: unknown; minWeightPpm?: unknown; limit?: unknown; recentInferences?: unknown }, ctx: ApiContext) {
@@ -143,10 +136,8 @@ export const lineageQuery = {
       minWeightPpm: need(decodeIntInRange(args.minWeightPpm, "minWeightPpm", 0, 1_000_000, 0), "minWeightPpm"),
       recentInferences: need(decodeIntInRange(args.recentInferences, "recentInferences", 0, LIMITS.maxLineageInferences, LIMITS.defaultLineageInferences), "recentInferences"),
     };
-    const version = answers ? await readDataVersion(ctx.db, ctx.t) : null;
-    if (!answers || version === null) return computeLineage(ctx, q);
-    const question = `${q.modelId}|${q.depth}|${q.limit}|${q.minWeightPpm}|${q.recentInferences}`;
-    return answers.get(question, version, () => computeLineage(ctx, q), async () => (await readDataVersion(ctx.db, ctx.t)) ?? "");
+    // Whole responses to queries with this field are cached per data version (api/graphql/index.ts).
+    return computeLineage(ctx, q);
   },
 };
 
