@@ -254,21 +254,35 @@ function isCoercionMessage(message: string): boolean {
   return /^(Variable "\$|Argument "|Invalid value|Expected value of type|Expected type|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|Enum "|Value "|Invalid limit|Invalid ).*/.test(message);
 }
 
-/** True when some operation of the document selects the root field `name` (through fragments too). */
-export function selectsRootField(document: DocumentNode, name: string): boolean {
+/**
+ * The root fields the document's operations select, through fragments and inline fragments;
+ * `unresolved` when a spread names a fragment the document does not define.
+ */
+export function rootFields(document: DocumentNode): { names: Set<string>; unresolved: boolean } {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const names = new Set<string>();
   const seen = new Set<string>();
-  const check = (set: SelectionSetNode): boolean =>
-    set.selections.some((sel) => {
-      if (sel.kind === Kind.FIELD) return sel.name.value === name;
-      if (sel.kind === Kind.INLINE_FRAGMENT) return check(sel.selectionSet);
-      if (seen.has(sel.name.value)) return false;
-      seen.add(sel.name.value);
-      const frag = fragments.get(sel.name.value);
-      return frag ? check(frag.selectionSet) : false;
-    });
-  return document.definitions.some((def) => def.kind === Kind.OPERATION_DEFINITION && check((def as OperationDefinitionNode).selectionSet));
+  let unresolved = false;
+  const walk = (set: SelectionSetNode): void => {
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) names.add(sel.name.value);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet);
+      else if (!seen.has(sel.name.value)) {
+        seen.add(sel.name.value);
+        const frag = fragments.get(sel.name.value);
+        if (frag) walk(frag.selectionSet);
+        else unresolved = true;
+      }
+    }
+  };
+  for (const def of document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) walk((def as OperationDefinitionNode).selectionSet);
+  return { names, unresolved };
+}
+
+/** True when some operation of the document selects the root field `name`. */
+export function selectsRootField(document: DocumentNode, name: string): boolean {
+  return rootFields(document).names.has(name);
 }
 
 /**
@@ -277,17 +291,6 @@ export function selectsRootField(document: DocumentNode, name: string): boolean 
  * must see the whole schema, so it never takes the short path.
  */
 export function touchesOnly(document: DocumentNode, ourRootFields: Set<string>): boolean {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const seen = new Set<string>();
-  const check = (set: SelectionSetNode): boolean =>
-    set.selections.every((sel) => {
-      if (sel.kind === Kind.FIELD) return sel.name.value === "__typename" || ourRootFields.has(sel.name.value);
-      if (sel.kind === Kind.INLINE_FRAGMENT) return check(sel.selectionSet);
-      if (seen.has(sel.name.value)) return true;
-      seen.add(sel.name.value);
-      const frag = fragments.get(sel.name.value);
-      return frag ? check(frag.selectionSet) : false;
-    });
-  return document.definitions.every((def) => def.kind !== Kind.OPERATION_DEFINITION || check((def as OperationDefinitionNode).selectionSet));
+  const { names, unresolved } = rootFields(document);
+  return !unresolved && [...names].every((n) => n === "__typename" || ourRootFields.has(n));
 }
