@@ -197,6 +197,27 @@ describe(`modelLineage on ${kind}`, () => {
     expect((await lineage(m, { inf: 0 })).nodes.some((x) => x.kind === "INFERENCE")).toBe(false);
   });
 
+  test("a repeated lineage request is answered from the cache: the same bytes, JSON, the security headers", async () => {
+    const body = JSON.stringify({ query: QUERY, variables: { m: modelIds[0], depth: 8, limit: 50, inf: 5 } });
+    const post = () => fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const first = await post();
+    const again = await post();
+    for (const res of [first, again]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+    }
+    const text = await first.text();
+    expect(await again.text()).toBe(text);
+    expect((JSON.parse(text) as { data: { modelLineage: Lineage } }).data.modelLineage.nodes.length).toBeGreaterThan(1);
+    // A bad argument is an error response, never cached: asked twice, refused twice the same way.
+    for (let i = 0; i < 2; i++) {
+      const r = await gql(s.url, QUERY, { m: modelIds[0], limit: 0 });
+      expect(r.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    }
+  });
+
   test("limit 500 and 5000 are accepted; each parent keeps at most `limit` children per kind plus one FOLDED node", async () => {
     const m = modelIds[0]!;
     for (const limit of [500, LIMITS.maxLineageLimit]) expect((await lineage(m, { limit })).limit).toBe(limit);
