@@ -9,8 +9,6 @@ import {
   storeViolations,
   verdict,
   verifyTraining,
-  sortedUniqueIds,
-  trainingRoot,
   type AttributedFacts,
   type Violation,
 } from "./audit.js";
@@ -105,26 +103,5 @@ describe("training verification", () => {
   });
   test("the empty set has the zero root and count 0", () => {
     expect(verifyTraining({ claimedRoot: `0x${"0".repeat(64)}`, claimedCount: 0, acceptedIds: [] })).toMatchObject({ recomputedCount: 0, verified: true });
-  });
-});
-
-describe("the byte-level training root equals core/merkle.ts", () => {
-  const big = (1n << 256n) - 1n;
-  test.each<[string, bigint[]]>([
-    ["one leaf", [7n]],
-    ["two leaves", [1n, 2n]],
-    ["an odd node carried up", [1n, 2n, 3n]],
-    ["a power of two", [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]],
-    ["an odd count at several levels", Array.from({ length: 13 }, (_, i) => BigInt(i * 37 + 1))],
-    ["hundreds of sparse ids", Array.from({ length: 301 }, (_, i) => BigInt(i) * 1_000_003n + 11n)],
-    ["the largest uint256 and zero", [0n, 255n, 256n, big]],
-  ])("%s", (_name, ids) => {
-    expect(trainingRoot(sortedUniqueIds(ids))).toBe(merkleRoot(ids));
-  });
-  test("sortedUniqueIds sorts numerically and drops repeats", () => {
-    expect(sortedUniqueIds([10n, 2n, 10n, 1n, 2n])).toEqual([1n, 2n, 10n]);
-  });
-  test("an id outside uint256 is refused", () => {
-    expect(() => trainingRoot([1n << 256n])).toThrow(RangeError);
   });
 });

@@ -2,8 +2,8 @@
  * The audit rules of PROTOCOL.md ("What auditors ask of an inference", training verification),
  * as pure functions over facts the indexer has already gathered. No I/O.
  */
-import { bytesToHex, keccak256, type Hex } from "viem";
-import { EMPTY_ROOT } from "./merkle.js";
+import type { Hex } from "viem";
+import { sortedUnique, trainingRoot } from "./merkle.js";
 import { Status } from "./roles.js";
 
 export const RULES = ["CONTRIBUTION_NOT_ACCEPTED", "OUTSIDE_TRAINING_LINEAGE", "SPLIT_MISMATCH"] as const;
@@ -106,68 +106,13 @@ export function loadViolations(stored: unknown): Violation[] {
   return out;
 }
 
-/**
- * Leaf hashes by contribution id: a pure function of the id, so memoising them is safe across
- * reorgs and restarts. Bounded: cleared when it grows past LEAF_MEMO_MAX entries.
- */
-const leafMemo = new Map<bigint, Uint8Array>();
-const LEAF_MEMO_MAX = 1_000_000;
-
-function leafBytes(id: bigint): Uint8Array {
-  let leaf = leafMemo.get(id);
-  if (leaf === undefined) {
-    if (id < 0n || id >= 1n << 256n) throw new RangeError(`contribution id ${id} is not a uint256`);
-    const word = new Uint8Array(32); // abi.encode(uint256): 32 bytes, big-endian
-    for (let i = 31, v = id; v > 0n; i--, v >>= 8n) word[i] = Number(v & 0xffn);
-    leaf = keccak256(word, "bytes");
-    if (leafMemo.size >= LEAF_MEMO_MAX) leafMemo.clear();
-    leafMemo.set(id, leaf);
-  }
-  return leaf;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
-}
-
-const pair = new Uint8Array(64);
-function hashPairBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const [lo, hi] = compareBytes(a, b) < 0 ? [a, b] : [b, a];
-  pair.set(lo, 0);
-  pair.set(hi, 32);
-  return keccak256(pair, "bytes");
-}
-
-/**
- * The training Merkle root of core/merkle.ts (PROTOCOL.md), computed on bytes with memoised
- * leaves: the indexer verifies every training run, and hex strings per node cost more than the
- * hashing. `sortedIds` must be ascending and distinct.
- */
-export function trainingRoot(sortedIds: readonly bigint[]): Hex {
-  if (sortedIds.length === 0) return EMPTY_ROOT;
-  let level = sortedIds.map(leafBytes);
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? hashPairBytes(level[i]!, level[i + 1]!) : level[i]!);
-    level = next;
-  }
-  return bytesToHex(level[0]!);
-}
-
-/** Ascending, distinct. */
-export function sortedUniqueIds(ids: Iterable<bigint>): bigint[] {
-  const sorted = [...new Set(ids)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  return sorted;
-}
-
 /** The training-run check: recompute root and count of the accepted set, compare with the claim. */
 export function verifyTraining(args: { claimedRoot: Hex; claimedCount: number; acceptedIds: readonly bigint[] }): {
   recomputedRoot: Hex;
   recomputedCount: number;
   verified: boolean;
 } {
-  const unique = sortedUniqueIds(args.acceptedIds);
+  const unique = sortedUnique(args.acceptedIds);
   const recomputedRoot = trainingRoot(unique);
   const recomputedCount = unique.length;
   return {

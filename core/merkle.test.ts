@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { keccak256, type Hex } from "viem";
-import { EMPTY_ROOT, contributionLeaf, hashPair, merkleProof, merkleRoot, verifyMerkleProof } from "./merkle.js";
+import { EMPTY_ROOT, contributionLeaf, hashPair, merkleProof, merkleRoot, sortedUnique, trainingRoot, verifyMerkleProof } from "./merkle.js";
 
 // ---- independent reference -------------------------------------------------------------------
 const word = (n: bigint): string => n.toString(16).padStart(64, "0");
@@ -139,5 +139,26 @@ describe("merkleProof and verifyMerkleProof", () => {
   test("rejects a leaf of one tree against the root of another", () => {
     const proof = merkleProof(range(4), 2n)!;
     expect(verifyMerkleProof(proof, merkleRoot(range(5)), contributionLeaf(2n))).toBe(false);
+  });
+});
+
+describe("the byte-level training root equals merkleRoot", () => {
+  const big = (1n << 256n) - 1n;
+  test.each<[string, bigint[]]>([
+    ["one leaf", [7n]],
+    ["two leaves", [1n, 2n]],
+    ["an odd node carried up", [1n, 2n, 3n]],
+    ["a power of two", [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]],
+    ["an odd count at several levels", Array.from({ length: 13 }, (_, i) => BigInt(i * 37 + 1))],
+    ["hundreds of sparse ids", Array.from({ length: 301 }, (_, i) => BigInt(i) * 1_000_003n + 11n)],
+    ["the largest uint256 and zero", [0n, 255n, 256n, big]],
+  ])("%s", (_name, ids) => {
+    expect(trainingRoot(sortedUnique(ids))).toBe(merkleRoot(ids));
+  });
+  test("sortedUnique sorts numerically and drops repeats", () => {
+    expect(sortedUnique([10n, 2n, 10n, 1n, 2n])).toEqual([1n, 2n, 10n]);
+  });
+  test("an id outside uint256 is refused", () => {
+    expect(() => trainingRoot([1n << 256n])).toThrow(RangeError);
   });
 });
