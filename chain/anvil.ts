@@ -40,17 +40,38 @@ export interface AnvilHandle {
   rpcUrl: string;
   port: number;
   process: ChildProcess;
-  stop(): Promise<void>;
+  /** SIGTERM to its process group, SIGKILL after `graceMs` (anvil writes --dump-state on exit). */
+  stop(graceMs?: number): Promise<void>;
 }
 
-export async function startAnvil(opts: { port?: number; args?: string[]; accounts?: number } = {}): Promise<AnvilHandle> {
+export interface StartAnvilOptions {
+  port?: number;
+  args?: string[];
+  accounts?: number;
+  /** How long to wait for its RPC to answer (loading a big --load-state takes a while). */
+  readyMs?: number;
+  /** Called with `stop` as soon as anvil is spawned, before it answers: to stop it if we are interrupted meanwhile. */
+  onSpawn?(stop: (graceMs?: number) => Promise<void>): void;
+}
+
+export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilHandle> {
   const port = opts.port ?? (await freePort());
   const args = ["--port", String(port), "--host", "127.0.0.1", "--accounts", String(opts.accounts ?? 10), "--silent", ...(opts.args ?? [])];
   const child = spawn(anvilBinary(), args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += d));
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
+  const stop = async (graceMs = 3000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    try { process.kill(-child.pid!, "SIGTERM"); } catch {}
+    const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch {} }, graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  opts.onSpawn?.(stop);
+  const readyMs = opts.readyMs ?? 15_000;
+  const deadline = Date.now() + readyMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}: ${stderr.trim()}`);
     try {
@@ -59,17 +80,9 @@ export async function startAnvil(opts: { port?: number; args?: string[]; account
     } catch {}
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`anvil did not answer on ${rpcUrl} within 15 s: ${stderr.trim()}`);
+      throw new Error(`anvil did not answer on ${rpcUrl} within ${readyMs / 1000} s: ${stderr.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    try { process.kill(-child.pid!, "SIGTERM"); } catch {}
-    const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch {} }, 3000);
-    await exited;
-    clearTimeout(timer);
-  };
   return { rpcUrl, port, process: child, stop };
 }

@@ -7,7 +7,7 @@
  * ponder.config.ts leaves Ponder's RPC cache on (it disables it only for 31337, whose devnets are
  * rewritten at will) and the measured runs index "with the RPC cache warm".
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { AttributionEngineBytecode, DatanetRegistryBytecode, ModelRegistryBytecode, OpenTokenBytecode } from "../../abis/index.js";
-import { ANVIL_KEYS, anvilBinary, freePort } from "../../chain/anvil.js";
+import { ANVIL_KEYS, startAnvil } from "../../chain/anvil.js";
 import { deployProtocol } from "../../chain/deploy.js";
 import { parseDeployment, type Deployment } from "../../chain/deployment.js";
 import { simulate, type Manifest, type Scale } from "../../sim/index.js";
@@ -60,47 +60,22 @@ export interface AnvilProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** anvil on a free port, waited for up to `readyMs` (loading a big state dump takes tens of seconds). */
+/** anvil (chain/anvil.ts) with the bench chain id, waited for up to `readyMs` (loading a big state dump takes tens of seconds), stopped if the benchmark is interrupted. */
 export async function spawnAnvil(args: string[], readyMs = 600_000): Promise<AnvilProcess> {
-  const port = await freePort();
-  const child = spawn(anvilBinary(), ["--port", String(port), "--host", "127.0.0.1", "--chain-id", String(BENCH_CHAIN_ID), "--silent", ...args], {
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: true,
+  let unregister = () => {};
+  const anvil = await startAnvil({
+    args: ["--chain-id", String(BENCH_CHAIN_ID), ...args],
+    readyMs,
+    onSpawn: (stop) => (unregister = onCleanup(() => stop(5_000))),
+  }).catch((e) => {
+    unregister();
+    throw e;
   });
-  let stderr = "";
-  child.stderr?.on("data", (d) => (stderr += d));
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  const stop = async (graceMs = 600_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    try { process.kill(-child.pid!, "SIGTERM"); } catch {}
-    const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch {} }, graceMs);
-    await exited;
-    clearTimeout(timer);
-  };
-  const unregister = onCleanup(() => stop(5_000));
-  const deadline = Date.now() + readyMs;
-  for (;;) {
-    if (child.exitCode !== null) {
-      unregister();
-      throw new Error(`anvil exited with code ${child.exitCode}: ${stderr.trim()}`);
-    }
-    try {
-      const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      await stop(1000);
-      unregister();
-      throw new Error(`anvil did not answer on ${rpcUrl} within ${readyMs / 1000} s: ${stderr.trim()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
-    rpcUrl,
-    process: child,
-    stop: async (graceMs?: number) => {
-      await stop(graceMs);
+    rpcUrl: anvil.rpcUrl,
+    process: anvil.process,
+    stop: async (graceMs = 600_000) => {
+      await anvil.stop(graceMs);
       unregister();
     },
   };
@@ -128,7 +103,7 @@ export async function ensureChain(scale: Scale, seed: number, log: (s: string) =
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  const anvil = await spawnAnvil(["--accounts", "10", "--dump-state", join(tmp, "state.json")], 30_000);
+  const anvil = await spawnAnvil(["--dump-state", join(tmp, "state.json")], 30_000);
   try {
     const transport = http(anvil.rpcUrl);
     const client = createPublicClient({ transport });
