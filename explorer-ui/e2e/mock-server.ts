@@ -57,7 +57,7 @@ export interface MockServer {
   close: () => Promise<void>;
 }
 
-export async function startMockServer(opts: { distDir?: string; port?: number; delayMs?: number } = {}): Promise<MockServer> {
+export async function startMockServer(opts: { distDir?: string; port?: number; delayMs?: number; rootValue?: typeof rootValue } = {}): Promise<MockServer> {
   const dist = resolve(opts.distDir ?? join(here, "..", "dist"));
   const schema = await loadApiSchema();
   const operations: string[] = [];
@@ -70,7 +70,7 @@ export async function startMockServer(opts: { distDir?: string; port?: number; d
         const name = /query\s+(\w+)/.exec(body.query ?? "")?.[1] ?? "anonymous";
         operations.push(name);
         if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-        const result = await graphql({ schema, source: body.query ?? "", variableValues: body.variables ?? {}, rootValue });
+        const result = await graphql({ schema, source: body.query ?? "", variableValues: body.variables ?? {}, rootValue: opts.rootValue ?? rootValue });
         res.writeHead(result.errors && !result.data ? 400 : 200, { "content-type": "application/json" });
         res.end(JSON.stringify(result));
         return;
