@@ -2,6 +2,7 @@
 import { ponder } from "ponder:registry";
 import { datanet, datanetAcceptedSet, model, trainingRun, trainingRunDatanet } from "ponder:schema";
 import { verifyTraining } from "../core/audit.js";
+import { sortedUnique } from "../core/merkle.js";
 import { bumpAccount, bumpNetwork, lower, type Db } from "./aggregates.js";
 
 ponder.on("ModelRegistry:ModelRegistered", async ({ event, context }) => {
@@ -35,7 +36,7 @@ ponder.on("ModelRegistry:ModelRegistered", async ({ event, context }) => {
 ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
   const { modelId, version, datanetIds, contributionsRoot, contributionCount, artifactHash } = event.args;
   const db = context.db;
-  const named = [...new Set(datanetIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const named = sortedUnique(datanetIds);
   const unknownDatanetIds: bigint[] = [];
   for (const id of named) if ((await db.find(datanet, { id })) === null) unknownDatanetIds.push(id);
 
@@ -74,10 +75,10 @@ ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
     await db.update(datanet, { id }).set((row) => ({ trainingRunCount: row.trainingRunCount + 1 }));
   }
   if (owner !== null) {
-    const trained = new Set([...owner.trainedDatanetIds, ...named]);
+    const trained = sortedUnique([...owner.trainedDatanetIds, ...named]);
     await db.update(model, { id: modelId }).set((row) => ({
       trainingRunCount: row.trainingRunCount + 1,
-      trainedDatanetIds: [...trained].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      trainedDatanetIds: trained,
     }));
   }
   await bumpNetwork(db, { trainingRunCount: 1, unverifiedTrainingRunCount: check.verified ? 0 : 1 }, event.block);
