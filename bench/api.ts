@@ -5,11 +5,8 @@
  * between invocations), serves it with `ponder serve`, and loads three queries with autocannon,
  * at a fixed rate and at saturation: account earnings, inference traces, modelLineage. Beside each,
  * the floor: the same rows read with equivalent SQL straight through `pg`, under the same load.
- * Prints p50, p99 and requests/s (median, min–max of the runs) and writes bench/results/api[-scale].json.
+ * Prints p50, p99 and requests/s (median, min–max of the runs) and writes bench/results/api.json (a quick check: api-quick.json or api-<scale>.json).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { LIMITS } from "../api/graphql/limits.js";
@@ -18,10 +15,10 @@ import { ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
 import { runAutocannon, runHttpLoad, runSqlLoad, type LoadResult, type SqlRequest } from "./lib/load.js";
 import { ensureDatabase } from "./lib/ponderRun.js";
-import { printProfile, profileArgs, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
+import { printProfile, profileArgs, profileDir, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { ADMIN_URL, API_SCHEMA as SCHEMA, ensureIndexed, serveIndex } from "./lib/served.js";
 import { updateReadme } from "./lib/table.js";
-import { fmt, header, printHeader, summarize, writeResult } from "./lib/report.js";
+import { fmt, header, printHeader, resultName, summarize, writeResult, wroteLine } from "./lib/report.js";
 
 const USAGE = "usage: npm run bench:api -- [--scale tiny|small|medium] [--seed N] [--runs N] [--seconds N] [--connections N] [--no-warmup] [--lineage-limit N] [--profile]";
 
@@ -194,16 +191,12 @@ runMain(
       if (flags.profile === true) {
         // Per query, an extra unmeasured saturation run against a ponder serve under V8's CPU profiler.
         for (const t of targets) {
-          const dir = mkdtempSync(join(tmpdir(), "bench-api-prof-"));
-          try {
-            const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, t.uncached ? { API_ANSWER_CACHE_BYTES: "0" } : {}, profileArgs(dir));
-            await runAutocannon({ url: `${profiled.url}/graphql`, bodies: t.bodies, connections, seconds });
-            await profiled.stop();
-            profiles[t.name] = summarizeProfiles(dir);
-            printProfile(`CPU profile of ponder serve, ${t.name} at saturation`, profiles[t.name]!);
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
-          }
+          const dir = profileDir(`api-${t.name.replace(/\W+/g, "-")}`);
+          const profiled = await serveIndex(chain, anvil.rpcUrl, dbUrl, t.uncached ? { API_ANSWER_CACHE_BYTES: "0" } : {}, profileArgs(dir));
+          await runAutocannon({ url: `${profiled.url}/graphql`, bodies: t.bodies, connections, seconds });
+          await profiled.stop();
+          profiles[t.name] = summarizeProfiles(dir);
+          printProfile(`CPU profile of ponder serve, ${t.name} at saturation`, profiles[t.name]!, dir);
         }
       }
 
@@ -228,7 +221,15 @@ runMain(
       console.log(`goals: ${Object.entries(goals).filter(([, g]) => g).map(([k, g]) => `${k} ${typeof g!.value === "number" ? Math.round(g!.value * 100) / 100 : g!.value} (${g!.goal}) ${g!.met ? "met" : "MISSED"}`).join("; ")}`);
       if (scale !== "medium") h.notes.push(`scale ${scale}: a quick check, not the issue's medium scenario`);
       h.notes.push("load generator (autocannon, and the SQL driver for the floor) runs on the same 2-core machine as ponder serve and PostgreSQL");
-      const path = writeResult(scale === "medium" ? "api" : `api-${scale}`, {
+      const where = resultName("api", scale, {
+        [`${runs} run(s)`]: runs < 3,
+        "no warm-up": !warmup,
+        [`${seconds} s per measure`]: seconds !== 10,
+        [`${connections} connections`]: connections !== 10,
+        [`lineage limit ${limit}`]: limit !== 500,
+        [`seed ${seed}`]: seed !== 42,
+      });
+      const path = writeResult(where.name, {
         ...h,
         scenario: { scale, seed, key: chain.key, inferences: chain.manifest.inferences, attributions: chain.manifest.attributions },
         settings: { runs, seconds, connections, warmup, lineageDepth: depth, lineageLimit: limit },
@@ -237,8 +238,8 @@ runMain(
         results: summary,
         profiles,
       });
-      if (!path.includes("-")) updateReadme();
-      console.log(`\nwrote ${path}${path.includes("-") ? "" : " and the figures in bench/README.md"}`);
+      if (where.official) updateReadme();
+      console.log(wroteLine(path, where));
     }),
   USAGE,
 );

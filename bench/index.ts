@@ -6,21 +6,20 @@
  * it in the same run the floor (bench/lib/floor.ts) and Ponder alone ("framework": the app in
  * bench/framework/, the same events with handlers that do nothing, on PostgreSQL). Rounds
  * interleave them so that drifting background load hits all alike. Prints events/s, the ratio to the floor
- * and peak memory (median, min–max) and writes bench/results/index[-scale].json.
+ * and peak memory (median, min–max) and writes bench/results/index.json (a quick check: index-quick.json or index-<scale>.json).
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { SCALES, type Scale } from "../sim/index.js";
 import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
 import { withCleanup } from "./lib/cleanup.js";
-import { printProfile, profileArgs, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
+import { printProfile, profileArgs, profileDir, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { runFloor, type FloorRun } from "./lib/floor.js";
 import { dropSchema, ensureDatabase, indexOnce, type DbTarget, type IndexRun } from "./lib/ponderRun.js";
 import { updateReadme } from "./lib/table.js";
-import { fmt, header, load, printHeader, readResult, summarize, writeResult, type Summary } from "./lib/report.js";
+import { fmt, header, load, printHeader, readResult, resultName, summarize, writeResult, wroteLine, type Summary } from "./lib/report.js";
 
 const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite,framework] [--no-floor] [--profile]";
 const KINDS = ["postgres", "pglite", "framework"] as const;
@@ -87,17 +86,16 @@ runMain(
       let profile: ProfileSummary | null = null;
       if (flags.profile === true) {
         // One more, unmeasured run of the first database with V8's CPU profiler on.
-        const dir = mkdtempSync(join(tmpdir(), "bench-index-prof-"));
+        const dir = profileDir(`index-${kinds[0]}`);
         const db = targets[kinds[0]!]!;
         const schema = `bench_prof_${process.pid}`;
         await dropSchema(db, schema);
         try {
           await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head, nodeArgs: profileArgs(dir) });
           profile = summarizeProfiles(dir);
-          printProfile(`CPU profile of ponder start (${kinds[0]}, an extra unmeasured run)`, profile);
+          printProfile(`CPU profile of ponder start (${kinds[0]}, an extra unmeasured run)`, profile, dir);
         } finally {
           await dropSchema(db, schema);
-          rmSync(dir, { recursive: true, force: true });
         }
       }
       await anvil.stop(10_000);
@@ -124,7 +122,7 @@ runMain(
           `ponder ${kind.padEnd(9)} to /ready ${fmt(ready, 2)} s, to head ${fmt(head, 2)} s   ${fmt(eps)} events/s (to /ready: ${fmt(epsReady)})` +
             `${ratio ? `   ${fmt(ratio, 2)}× the floor's time` : ""}   peak RSS ${fmt(rss)} MiB`,
         );
-        results[kind] = { measured: { date: h.date, commit: h.commit.sha, loadBefore: h.loadBefore, loadAfter: load(), runs, warmup }, readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, runs: rs };
+        results[kind] = { measured: { date: h.date, commit: h.commit.sha, loadBefore: h.loadBefore, loadAfter: load(), runs, warmup, calibrationMs: h.machine.calibrationMs }, readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, runs: rs };
       }
       for (const kind of kinds) {
         const last = indexRuns[kind]!.at(-1);
@@ -134,7 +132,8 @@ runMain(
       }
       // A run of one database keeps the other's figures from the previous run on the same chain,
       // each with the date, commit and load of its own run.
-      const name = scale === "medium" ? "index" : `index-${scale}`;
+      const where = resultName("index", scale, { [`${runs} run(s)`]: runs < 3, "no warm-up": !warmup, "no floor": !floor, [`seed ${seed}`]: seed !== 42 });
+      const name = where.name;
       const previous = readResult(name);
       if (previous && (previous.scenario as { key?: string } | undefined)?.key === chain.key) {
         for (const kind of KINDS) {
@@ -166,8 +165,8 @@ runMain(
         results,
         profile,
       });
-      if (!path.includes("-")) updateReadme();
-      console.log(`\nwrote ${path}${path.includes("-") ? "" : " and the figures in bench/README.md"}`);
+      if (where.official) updateReadme();
+      console.log(wroteLine(path, where));
     }),
   USAGE,
 );

@@ -19,10 +19,11 @@ import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
 import { ensureDatabase } from "./lib/ponderRun.js";
 import { updateReadme } from "./lib/table.js";
-import { fmt, header, printHeader, summarize, writeResult, type Summary } from "./lib/report.js";
+import { fmt, header, printHeader, resultName, summarize, writeResult, wroteLine, type Summary } from "./lib/report.js";
 import { ADMIN_URL, ensureIndexed, serveIndex } from "./lib/served.js";
 import { MOCK_MODEL_ID, startUiMock } from "./lib/uiMock.js";
 
+const DEFAULT_SIZES = "500,5000,10000";
 const USAGE = "usage: npm run bench:ui -- [--runs N] [--no-warmup] [--sizes 500,5000,10000] [--no-real] [--scale tiny|small|medium] [--seed N] [--seconds N]";
 const GOALS = { drawMs5000: 2000, panFps: 30 };
 const VIEWPORT = { width: 1280, height: 900 };
@@ -167,7 +168,7 @@ runMain(
       for (const k of Object.keys(flags)) if (!["runs", "no-warmup", "sizes", "no-real", "scale", "seed", "seconds"].includes(k)) throw new UsageError(`unknown option --${k}`);
       const runs = Number(flags.runs ?? 3);
       const seconds = Number(flags.seconds ?? 2);
-      const sizes = String(flags.sizes ?? "500,5000,10000").split(",").map(Number);
+      const sizes = String(flags.sizes ?? DEFAULT_SIZES).split(",").map(Number);
       const scale = String(flags.scale ?? "medium") as Scale;
       const seed = Number(flags.seed ?? 42);
       if (!Number.isSafeInteger(runs) || runs < 1) throw new UsageError("--runs must be a positive integer");
@@ -261,9 +262,17 @@ runMain(
       console.log(`goals: ${Object.entries(goals).filter(([, g]) => g).map(([k, g]) => `${k} ${g!.value} (${g!.goal}) ${g!.met ? "met" : "MISSED"}`).join("; ")}`);
       h.notes.push("chromium flags: --headless --no-sandbox --disable-gpu --disable-background-networking (software rasterisation); device scale factor 1");
       h.notes.push("fps = requestAnimationFrame callbacks per second while the graph is moved on every frame (pan: a real mouse-down, then a pointermove per frame; zoom: a wheel event per frame); redraws/s = frames that redrew the graph; draw ms = the canvas draw call only (rasterisation is in the frame rate)");
-      const path = writeResult("ui", { ...h, settings: { runs, warmup, seconds, viewport: VIEWPORT }, goals, results });
-      if (!path.includes("-")) updateReadme();
-      console.log(`\nwrote ${path}${path.includes("-") ? "" : " and the figures in bench/README.md"}`);
+      const where = resultName("ui", scale, {
+        [`${runs} run(s)`]: runs < 3,
+        "no warm-up": !warmup,
+        [`${seconds} s per measure`]: seconds !== 2,
+        [`sizes ${sizes.join(",")}`]: sizes.join(",") !== DEFAULT_SIZES,
+        "no real graph": !real,
+        [`seed ${seed}`]: seed !== 42,
+      });
+      const path = writeResult(where.name, { ...h, settings: { runs, warmup, seconds, viewport: VIEWPORT }, goals, results });
+      if (where.official) updateReadme();
+      console.log(wroteLine(path, where));
     }),
   USAGE,
 );

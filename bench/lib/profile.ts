@@ -2,8 +2,9 @@
  * Where the time goes: summarises V8 CPU profiles (node --cpu-prof, given to Ponder's node as an
  * option: node refuses it in NODE_OPTIONS) as self time per package / source file and per function.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { benchDir } from "./report.js";
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -19,6 +20,13 @@ export interface ProfileSummary {
 }
 
 export const profileArgs = (dir: string) => ["--cpu-prof", `--cpu-prof-dir=${dir}`];
+
+/** A new directory for one run's profiles, kept in bench/.cache/profiles/ (open them in Chrome DevTools). */
+export function profileDir(label: string): string {
+  const dir = join(benchDir, ".cache", "profiles", `${label}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 function where(url: string, fn: string): string {
   if (!url) return fn ? `(${fn.replace(/^\(|\)$/g, "")})` : "(native)";
@@ -55,11 +63,12 @@ export function summarizeProfiles(dir: string, top = 12): ProfileSummary | null 
   return { seconds: Math.round(total / 1e4) / 100, byPackage: pct(byPkg), byFunction: pct(byFn) };
 }
 
-export function printProfile(label: string, s: ProfileSummary | null): void {
+export function printProfile(label: string, s: ProfileSummary | null, dir?: string): void {
   if (!s) {
     console.log(`${label}: no CPU profile was written`);
     return;
   }
   console.log(`${label}: ${s.seconds} s of CPU samples; self time by package: ${s.byPackage.map(([k, v]) => `${k} ${v}%`).join(", ")}`);
   console.log(`  hottest functions: ${s.byFunction.slice(0, 8).map(([k, v]) => `${k} ${v}%`).join("; ")}`);
+  if (dir) console.log(`  profiles kept in ${dir} (open in Chrome DevTools, Performance tab)`);
 }

@@ -19,6 +19,33 @@ export interface Machine {
   freeMemoryGiB: number;
   node: string;
   os: string;
+  /** See cpuCalibrationMs: figures from machines with different values are not comparable. */
+  calibrationMs?: number;
+}
+
+/**
+ * Milliseconds for a fixed single-threaded workload shaped like indexing (rows with bigints in a
+ * Map under string keys, read-modify-write): lower is faster. Machines sold as the same size differ
+ * (the same indexer code took 2.9× as long to index the medium scenario on one as on another), so every result records
+ * this to say whether two sets of figures came from comparable machines. Median of 3.
+ */
+export function cpuCalibrationMs(): number {
+  const times: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    const rows = new Map<string, { key: string; amount: bigint; count: number }>();
+    let check = 0n;
+    for (let i = 0; i < 400_000; i++) {
+      const key = `0x${((i * 2654435761) % 50_000).toString(16).padStart(40, "0")}`;
+      const prev = rows.get(key);
+      const row = { key: key.toLowerCase(), amount: (prev?.amount ?? 0n) + BigInt(i) * 1_000_000_007n, count: (prev?.count ?? 0) + 1 };
+      rows.set(key, row);
+      check ^= BigInt(row.amount.toString()) & 0xffn;
+    }
+    if (check < 0n) throw new Error("unreachable");
+    times.push(performance.now() - t);
+  }
+  return Math.round(summarize(times).median);
 }
 
 export function machine(): Machine {
@@ -34,13 +61,20 @@ export function machine(): Machine {
     freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
     node: process.version,
     os: osName,
+    calibrationMs: cpuCalibrationMs(),
   };
 }
 
 export function commit(): { sha: string; dirty: boolean } {
   try {
     const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: repoRoot, encoding: "utf8" }).trim() !== "";
+    // Dirty means the measured code differs from the commit: other benchmarks' fresh results and
+    // the tables they regenerate do not count.
+    const changed = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: repoRoot, encoding: "utf8" })
+      .split("\n")
+      .map((l) => l.slice(3).trim())
+      .filter((f) => f && !f.startsWith("bench/results/") && !f.endsWith(".md"));
+    const dirty = changed.length > 0;
     return { sha, dirty };
   } catch {
     return { sha: "unknown", dirty: false };
@@ -108,6 +142,23 @@ export function writeResult(name: string, result: ResultHeader & Record<string, 
   return path;
 }
 
+/**
+ * Where a run's figures go. Only a run by the issue's protocol (medium scenario, at least three
+ * measured runs after a warm-up, the default settings) writes the committed `<base>.json` and the
+ * README tables; any other run writes `<base>-<scale>.json` or `<base>-quick.json` (gitignored), so
+ * a quick check never replaces the committed figures.
+ */
+export function resultName(base: string, scale: string, deviations: Record<string, boolean>): { name: string; official: boolean; reasons: string[] } {
+  const reasons = Object.entries(deviations).filter(([, v]) => v).map(([k]) => k);
+  if (scale !== "medium") return { name: `${base}-${scale}`, official: false, reasons: [`scale ${scale}`, ...reasons] };
+  return reasons.length ? { name: `${base}-quick`, official: false, reasons } : { name: base, official: true, reasons };
+}
+
+/** The closing line of a run: where its figures went and whether the committed ones changed. */
+export function wroteLine(path: string, where: { official: boolean; reasons: string[] }): string {
+  return where.official ? `\nwrote ${path} and the figures in bench/README.md` : `\nwrote ${path} (a quick check: ${where.reasons.join(", ")}); the committed figures are unchanged`;
+}
+
 export function readResult(name: string): (ResultHeader & Record<string, unknown>) | null {
   try {
     return JSON.parse(readFileSync(join(benchDir, "results", `${name}.json`), "utf8")) as ResultHeader & Record<string, unknown>;
@@ -118,6 +169,6 @@ export function readResult(name: string): (ResultHeader & Record<string, unknown
 
 export function printHeader(h: ResultHeader): void {
   console.log(`# bench:${h.benchmark}  ${h.date}  commit ${h.commit.sha.slice(0, 10)}${h.commit.dirty ? " (dirty tree)" : ""}`);
-  console.log(`# ${h.machine.nproc} × ${h.machine.cpuModel}, ${h.machine.memoryGiB} GiB, ${h.machine.os}, node ${h.machine.node}`);
+  console.log(`# ${h.machine.nproc} × ${h.machine.cpuModel}, ${h.machine.memoryGiB} GiB, ${h.machine.os}, node ${h.machine.node}${h.machine.calibrationMs ? `, CPU calibration ${h.machine.calibrationMs} ms (lower is faster)` : ""}`);
   console.log(`# load average before: ${h.loadBefore.join(" ")}${h.provisional ? `  (>= ${LOAD_LIMIT}: figures are PROVISIONAL, measured under load)` : ""}`);
 }

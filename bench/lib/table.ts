@@ -27,7 +27,7 @@ function meta(r: Any): string[] {
   const m = r.machine;
   return [
     `- ${r.provisional ? "**PROVISIONAL** (measured under load) · " : ""}${r.date.slice(0, 16).replace("T", " ")} UTC · commit \`${r.commit.sha.slice(0, 10)}\`${r.commit.dirty ? " (+ uncommitted changes)" : ""} · \`${r.command}\``,
-    `- ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node} · load average before ${r.loadBefore.join(" / ")}, after ${r.loadAfter?.join(" / ") ?? "?"}`,
+    `- ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}${m.calibrationMs ? ` · CPU calibration ${n0(m.calibrationMs)} ms (bench/lib/report.ts cpuCalibrationMs; lower is faster)` : ""} · load average before ${r.loadBefore.join(" / ")}, after ${r.loadAfter?.join(" / ") ?? "?"}`,
     ...r.notes.map((x: string) => `- ${x}`),
   ];
 }
@@ -50,7 +50,8 @@ export function figuresMarkdown(): string {
     if (r.floor) out.push(`| floor: viem getLogs + decode + COPY | – | ${s(r.floor.seconds, n2)} | ${s(r.floor.eventsPerSecond)} | 1 | – |`);
     for (const [k, label] of [["framework", "Ponder alone: same events, handlers that do nothing, PostgreSQL"], ["postgres", "Ponder, PostgreSQL"], ["pglite", "Ponder, PGlite"]] as const) {
       const x = r[k];
-      const when = x?.measured ? ` · ${x.measured.runs} run(s), ${x.measured.date.slice(11, 16)} UTC, load ${x.measured.loadBefore[0]}${x.measured.loadBefore[0] >= LOAD_LIMIT ? " **provisional**" : ""}` : "";
+      const cal = x?.measured?.calibrationMs ? `, CPU calibration ${n0(x.measured.calibrationMs)} ms` : "";
+      const when = x?.measured ? ` · ${x.measured.runs} run(s), ${x.measured.date.slice(0, 16).replace("T", " ")} UTC, load ${x.measured.loadBefore[0]}${x.measured.loadBefore[0] >= LOAD_LIMIT ? " **provisional**" : ""}${cal}` : "";
       if (x) out.push(`| ${label} (RPC cache warm)${when} | ${s(x.readySeconds, n2)} | ${s(x.headSeconds, n2)} | ${s(x.eventsPerSecond)} | ${s(x.ratioToFloor, n2)} | ${s(x.peakRssMiB)} |`);
     }
     out.push(...goals(idx.goals), "", ...meta(idx));
