@@ -9,10 +9,12 @@
  * same amount) or "unexpected"; the inference keeps counters and is marked SPLIT_MISMATCH until
  * matched == expected and unexpected == 0. Because the contract emits InferenceAttributed first
  * and all its RewardAccrued events right after it in the same transaction, the verdict is final
- * once that transaction's logs are processed, and Ponder commits whole blocks, so no reader sees
- * the intermediate state. Missing accruals leave the flag set, extra or wrong ones set it. This
- * costs a cache read and a buffered write per accrual, where receipts would cost an RPC call per
- * transaction during the sync and a second decode of every log.
+ * once that transaction's logs are processed. On PostgreSQL Ponder commits whole blocks, so no
+ * reader sees the intermediate state; on PGlite Ponder 0.16 writes a block without a transaction,
+ * so a reader can, for as long as the block takes to write (README, DATABASE_URL). Missing
+ * accruals leave the flag set, extra or wrong ones set it. This costs a cache read and a buffered
+ * write per accrual, where receipts would cost an RPC call per transaction during the sync and a
+ * second decode of every log.
  */
 import { ponder } from "ponder:registry";
 import { attestor, attribution, contribution, datanet, feeParamsChange, inference, inferenceSplitCheck, model, rewardAccrual, rewardClaim } from "ponder:schema";

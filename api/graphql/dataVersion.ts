@@ -1,10 +1,13 @@
 /**
  * The version of the indexed data an answer is computed from, in one small read: Ponder's latest
  * checkpoint per chain (moves with every indexed block) and the network row's last event block
- * and its hash (written by the indexer in the same transaction as the data, and different for a
- * block that replaced another in a reorg: Ponder's reorg revert leaves the checkpoint as it was
- * until the next block, and a replacement block can have the same checkpoint as the block it
- * replaced). null when the version cannot be read (then nothing is cached).
+ * and its hash (different for a block that replaced another in a reorg: Ponder's reorg revert
+ * leaves the checkpoint as it was until the next block, and a replacement block can have the same
+ * checkpoint as the block it replaced). On PostgreSQL both are written in the block's transaction.
+ * On PGlite Ponder 0.16 writes a block without one, the network table last: an answer computed
+ * while a block is being written can be kept under the version before it, and is served until the
+ * block's network row lands (milliseconds), never after. null when the version cannot be read
+ * (then nothing is cached).
  */
 import { sql } from "ponder";
 import type { Db, Tables } from "./context.js";
