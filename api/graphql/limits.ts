@@ -41,15 +41,23 @@ export const LIMITS = {
 export type Limits = typeof LIMITS;
 
 /**
+ * An integer environment variable from `min` (a safe integer), or undefined when unset or blank;
+ * anything else stops start-up with the variable's name and what it takes.
+ */
+function envInt(env: Record<string, string | undefined>, name: string, min: number, hint = ""): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} must be an integer from ${min}${hint}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
  * The modelLineage node cap in force: LIMITS.maxLineageNodes, or lower when the operator sets
  * API_LINEAGE_MAX_NODES (an integer from 1; larger values are held to LIMITS.maxLineageNodes).
  */
 export function lineageNodeCap(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.API_LINEAGE_MAX_NODES;
-  if (raw === undefined || raw.trim() === "") return LIMITS.maxLineageNodes;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`API_LINEAGE_MAX_NODES must be an integer from 1, got ${JSON.stringify(raw)}`);
-  return Math.min(n, LIMITS.maxLineageNodes);
+  return Math.min(envInt(env, "API_LINEAGE_MAX_NODES", 1) ?? LIMITS.maxLineageNodes, LIMITS.maxLineageNodes);
 }
 
 /** Default budget of the answer cache (responses to queries with modelLineage), in bytes. */
@@ -63,11 +71,7 @@ export const CACHED_ROOT_FIELDS = new Set(["modelLineage"]);
  * API_ANSWER_CACHE_BYTES (an integer from 0; 0 turns the cache off).
  */
 export function answerCacheBytes(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.API_ANSWER_CACHE_BYTES;
-  if (raw === undefined || raw.trim() === "") return DEFAULT_ANSWER_CACHE_BYTES;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`API_ANSWER_CACHE_BYTES must be an integer from 0 (0: no cache), got ${JSON.stringify(raw)}`);
-  return n;
+  return envInt(env, "API_ANSWER_CACHE_BYTES", 0, " (0: no cache)") ?? DEFAULT_ANSWER_CACHE_BYTES;
 }
 
 function limitError(message: string, limit: string): GraphQLError {
