@@ -513,7 +513,12 @@ export const lineageEdge = onchainTable(
   }),
 );
 
-/** Network totals and the fee parameters in force: a single row, id "network". */
+/**
+ * Network totals and the fee parameters in force: a single row, id "network". Keep it the last
+ * table: Ponder flushes a block's tables in this file's order, and on PGlite without a
+ * transaction, so this row's last event block hash is the sign that a block is fully written
+ * (indexer/resilience.test.ts).
+ */
 export const network = onchainTable("network", (t) => ({
   id: t.text().primaryKey(),
   datanetCount: t.integer().notNull(),
