@@ -72,11 +72,14 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const escapeValue = (v: string) => v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 
+/** The onchain tables of ponder.schema.ts in the order it declares them (Ponder's order). */
+export function declaredTables(): PgTable[] {
+  return (Object.values(schema) as unknown[]).filter((v): v is PgTable => is(v, PgTable));
+}
+
 /** The onchain tables of ponder.schema.ts, sorted by table name. */
 export function schemaTables(): PgTable[] {
-  return (Object.values(schema) as unknown[])
-    .filter((v): v is PgTable => is(v, PgTable))
-    .sort((a, b) => (getTableName(a) < getTableName(b) ? -1 : 1));
+  return declaredTables().sort((a, b) => (getTableName(a) < getTableName(b) ? -1 : 1));
 }
 
 function tableQuery(table: PgTable, dbSchema: string): { sql: string; columns: string[] } {

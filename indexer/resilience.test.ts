@@ -7,13 +7,12 @@
  *   fresh index (no row lost or doubled).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { is } from "drizzle-orm";
-import { PgTable } from "drizzle-orm/pg-core";
 import { AttributionEngineAbi, ModelRegistryAbi } from "../abis/index.js";
 import * as schema from "../ponder.schema.js";
 import { gql } from "../api/testkit.js";
 import { startProtocolChain, type ProtocolChain } from "../contracts/test/protocol.js";
 import { accrualSumMismatches, claimableMismatches } from "./checks.js";
+import { declaredTables } from "./digest.js";
 import { driveEdgeScenario, driveMoreActivity, type ScenarioExpectations } from "./scenario.js";
 import { computeDigest, freshDatabase, postgresAvailable, sqlRows, startIndexer, writeDeploymentFile, type DbKind } from "./testkit.js";
 
@@ -51,8 +50,7 @@ async function lineages(f: Fixture, url: string): Promise<string[]> {
  * network row, the last table, records the hash of the last block with events.
  */
 async function waitForBlockWritten(url: string, hash: string, timeoutMs = 120_000): Promise<void> {
-  const tables = Object.values(schema).filter((v) => is(v, PgTable));
-  expect(tables.at(-1), "network must stay the last table of ponder.schema.ts").toBe(schema.network);
+  expect(declaredTables().at(-1), "network must stay the last table of ponder.schema.ts").toBe(schema.network);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await gql<{ networks: { items: { lastEventBlockHash: string }[] } }>(url, `{ networks { items { lastEventBlockHash } } }`);
