@@ -10,18 +10,20 @@ import { createConfig } from "ponder";
 import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi } from "./abis/index.js";
 import { readDeployment } from "./chain/deployment.js";
 import { purgeForeignSyncData } from "./indexer/syncGuard.js";
+import { envInt } from "./core/env.js";
 
 function fail(message: string): never {
   console.error(`error: ${message}`);
   process.exit(1);
 }
 
+/** An integer setting from 0, or `fallback` when unset; a bad value stops the config with its name. */
 function intEnv(name: string, fallback: number | undefined): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) fail(`${name}=${raw} is not a non-negative integer; fix or unset ${name}`);
-  return n;
+  try {
+    return fallback === undefined ? envInt(process.env, name, { min: 0 }) : envInt(process.env, name, { min: 0, fallback });
+  } catch (err) {
+    fail(`${err instanceof Error ? err.message : String(err)}; fix or unset ${name}`);
+  }
 }
 
 const rpcUrl = process.env.RPC_URL || "http://127.0.0.1:8545";

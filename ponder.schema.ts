@@ -5,48 +5,17 @@
  * - status and role columns hold the on-chain codes (core/roles.ts: Status, Role);
  * - `at` columns hold Ponder's event checkpoint (event.id): a fixed-width string that sorts in
  *   block and log order, so "at or before that point" is a string comparison;
- * - aggregates are kept up to date by the handlers (indexer/aggregates.ts), so every API field is
- *   a read by primary key or by an index, never a scan over attribution rows.
+ * - these tables hold facts: what each event said and what the indexer checked at that point (an
+ *   inference's split and audit verdict, a training run's recomputed root). Totals (what an
+ *   account earned, a model's fees, a lineage's flows, ...) are not kept here row by row: the API
+ *   computes them by SQL over these facts, with rollups of the finalized blocks (api/totals/), so
+ *   every total is also answerable as of any past block;
+ * - every fact carries its block number, so "as of block N" is a bound on the same queries;
+ * - the events a payout receipt cites (api/receipt.ts) also keep their block hash and log index, so
+ *   a receipt names each log exactly and a verifier can check it is still on the canonical chain.
  * Indexes are created by Ponder after the backfill; the handlers only read by primary key.
  */
 import { index, onchainTable, primaryKey, relations } from "ponder";
-
-/** Who is who: one row per address that ever appears (owner, contributor, payer, payee, claimant). */
-export const account = onchainTable(
-  "account",
-  (t) => ({
-    address: t.hex().primaryKey(),
-    /** Sum of RewardAccrued amounts. */
-    accrued: t.bigint().notNull(),
-    /** Sum of RewardClaimed amounts. */
-    claimed: t.bigint().notNull(),
-    /** accrued - claimed (negative only if the chain paid a claim the indexer cannot back: flagged on the claim). */
-    claimable: t.bigint().notNull(),
-    accrualCount: t.integer().notNull(),
-    /** Earnings by role (Role codes 0..3) and the number of accruals in each. */
-    accruedTreasury: t.bigint().notNull(),
-    accruedModelOwner: t.bigint().notNull(),
-    accruedDatanetOwner: t.bigint().notNull(),
-    accruedContributor: t.bigint().notNull(),
-    accrualCountTreasury: t.integer().notNull(),
-    accrualCountModelOwner: t.integer().notNull(),
-    accrualCountDatanetOwner: t.integer().notNull(),
-    accrualCountContributor: t.integer().notNull(),
-    claimCount: t.integer().notNull(),
-    contributionCount: t.integer().notNull(),
-    datanetCount: t.integer().notNull(),
-    modelCount: t.integer().notNull(),
-    /** Inferences this account paid for and the fees it paid. */
-    inferencesPaid: t.integer().notNull(),
-    feesPaid: t.bigint().notNull(),
-    firstBlock: t.bigint().notNull(),
-    lastBlock: t.bigint().notNull(),
-  }),
-  (t) => ({
-    accruedIdx: index().on(t.accrued),
-    claimableIdx: index().on(t.claimable),
-  }),
-);
 
 export const datanet = onchainTable(
   "datanet",
@@ -57,26 +26,15 @@ export const datanet = onchainTable(
     metadataURI: t.text().notNull(),
     ownerShareBps: t.integer().notNull(),
     permissioned: t.boolean().notNull(),
-    contributionCount: t.integer().notNull(),
-    pendingCount: t.integer().notNull(),
-    acceptedCount: t.integer().notNull(),
-    rejectedCount: t.integer().notNull(),
-    revokedCount: t.integer().notNull(),
-    trainingRunCount: t.integer().notNull(),
-    /** Attributions to this datanet's contributions, summed: weight (ppm), shares, owner and contributor cuts. */
-    attributionCount: t.integer().notNull(),
-    weightPpmTotal: t.bigint().notNull(),
-    totalPaid: t.bigint().notNull(),
-    ownerCutTotal: t.bigint().notNull(),
-    contributorCutTotal: t.bigint().notNull(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
+    blockHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
   }),
   (t) => ({
-    ownerIdx: index().on(t.owner),
+    ownerIdx: index().on(t.owner, t.blockNumber),
     nameIdx: index().on(t.name),
-    totalPaidIdx: index().on(t.totalPaid),
   }),
 );
 
@@ -96,10 +54,7 @@ export const datanetAllowlist = onchainTable(
   }),
 );
 
-/**
- * One row per contribution, with what it earned (the "per contribution" aggregate): the sum of its
- * shares, owner cuts and contributor cuts over all inferences that attributed it.
- */
+/** One row per contribution with its status now; its history is in contributionStatusChange. */
 export const contribution = onchainTable(
   "contribution",
   (t) => ({
@@ -116,11 +71,6 @@ export const contribution = onchainTable(
     revokedAt: t.text(),
     /** false when the datanet was never seen by the indexer (flagged, never a crash). */
     datanetKnown: t.boolean().notNull(),
-    inferenceCount: t.integer().notNull(),
-    weightPpmTotal: t.bigint().notNull(),
-    earned: t.bigint().notNull(),
-    ownerCut: t.bigint().notNull(),
-    contributorCut: t.bigint().notNull(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
@@ -129,11 +79,8 @@ export const contribution = onchainTable(
   (t) => ({
     datanetStatusIdx: index().on(t.datanetId, t.status, t.id),
     datanetAcceptedIdx: index().on(t.datanetId, t.acceptedAt),
-    contributorIdx: index().on(t.contributor, t.earned),
-    /** account.earningsByContribution: a contributor's contributions by what they earned it. */
-    contributorCutIdx: index().on(t.contributor, t.contributorCut),
+    contributorIdx: index().on(t.contributor, t.id),
     contentHashIdx: index().on(t.contentHash),
-    earnedIdx: index().on(t.earned),
   }),
 );
 
@@ -155,9 +102,11 @@ export const contributionStatusChange = onchainTable(
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
+    blockHash: t.hex().notNull(),
   }),
   (t) => ({
     contributionIdx: index().on(t.contributionId, t.id),
+    datanetIdx: index().on(t.datanetId, t.blockNumber),
   }),
 );
 
@@ -203,22 +152,23 @@ export const model = onchainTable(
     name: t.text().notNull(),
     baseModel: t.text().notNull(),
     metadataURI: t.text().notNull(),
-    trainingRunCount: t.integer().notNull(),
-    /** Union of the datanets of this model's own training runs, ascending. */
+    /**
+     * The datanets this model's own training runs named, ascending, and for each the latest run
+     * (version) naming it so far: the run an inference drew on for that datanet (PROTOCOL.md,
+     * "Which training run an inference drew on").
+     */
     trainedDatanetIds: t.bigint().array().notNull(),
-    inferenceCount: t.integer().notNull(),
-    attributionCount: t.integer().notNull(),
-    totalFees: t.bigint().notNull(),
-    flaggedInferenceCount: t.integer().notNull(),
+    latestRunVersions: t.integer().array().notNull(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
+    blockHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
   }),
   (t) => ({
-    ownerIdx: index().on(t.owner),
+    ownerIdx: index().on(t.owner, t.blockNumber),
     parentIdx: index().on(t.parentModelId),
     nameIdx: index().on(t.name),
-    totalFeesIdx: index().on(t.totalFees),
   }),
 );
 
@@ -248,12 +198,14 @@ export const trainingRun = onchainTable(
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
+    blockHash: t.hex().notNull(),
     at: t.text().notNull(),
   }),
   (t) => ({
     pk: primaryKey({ columns: [t.modelId, t.version] }),
     verifiedIdx: index().on(t.verified, t.at),
     atIdx: index().on(t.at),
+    blockIdx: index().on(t.blockNumber),
   }),
 );
 
@@ -282,6 +234,8 @@ export const feeParamsChange = onchainTable(
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
+    blockHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
   }),
 );
 
@@ -297,9 +251,12 @@ export const attestor = onchainTable(
 );
 
 /**
- * One paid inference with its audit verdict. `violations` is [{ rule, contributionIds: string[] }]
- * with the rule codes of PROTOCOL.md, sorted by rule; `clean` = no violations. The rule flags are
- * the same facts as columns, for filtering.
+ * One paid inference with the audit facts the indexer checks when it sees it: `violations` is
+ * [{ rule, contributionIds: string[] }] for CONTRIBUTION_NOT_ACCEPTED and OUTSIDE_TRAINING_LINEAGE
+ * (sorted by rule; the flags are the same facts as columns, for filtering). SPLIT_MISMATCH compares
+ * the chain's RewardAccrued events (rewardAccrual) with the split the indexer recomputed
+ * (accrualExpectation): the API derives it from those two tables, so the verdict is exact whatever
+ * the order or number of the events.
  */
 export const inference = onchainTable(
   "inference",
@@ -318,12 +275,14 @@ export const inference = onchainTable(
     sender: t.hex().notNull(),
     modelKnown: t.boolean().notNull(),
     unknownContributionIds: t.bigint().array().notNull(),
-    clean: t.boolean().notNull(),
     violations: t.json().$type<{ rule: string; contributionIds: string[] }[]>().notNull(),
     notAccepted: t.boolean().notNull(),
     outsideLineage: t.boolean().notNull(),
-    splitMismatch: t.boolean().notNull(),
+    /** How many accruals the recomputed split predicts (rows of accrualExpectation). */
+    expectedAccrualCount: t.integer().notNull(),
     blockNumber: t.bigint().notNull(),
+    /** The block's hash: live subscriptions (api/stream/) tell a replaced block's events from its replacement's. */
+    blockHash: t.hex().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
@@ -332,25 +291,25 @@ export const inference = onchainTable(
   (t) => ({
     outputHashIdx: index().on(t.outputHash),
     modelIdx: index().on(t.modelId, t.id),
-    payerIdx: index().on(t.payer, t.id),
-    cleanIdx: index().on(t.clean, t.id),
+    payerIdx: index().on(t.payer, t.blockNumber),
+    blockIdx: index().on(t.blockNumber),
     txIdx: index().on(t.transactionHash),
   }),
 );
 
-/**
- * Incremental SPLIT_MISMATCH bookkeeping per inference (see indexer/AttributionEngine.ts): how many
- * accruals the recomputed split predicts, how many RewardAccrued matched one exactly, how many did
- * not. A narrow row of its own, so each RewardAccrued does not rewrite the wide inference row.
- */
-export const inferenceSplitCheck = onchainTable("inferenceSplitCheck", (t) => ({
-  inferenceId: t.bigint().primaryKey(),
-  modelId: t.bigint().notNull(),
-  expected: t.integer().notNull(),
-  matched: t.integer().notNull(),
-  unexpected: t.integer().notNull(),
-  mismatch: t.boolean().notNull(),
-}));
+/** The accruals the recomputed split predicts for an inference: one row per (account, role). */
+export const accrualExpectation = onchainTable(
+  "accrualExpectation",
+  (t) => ({
+    inferenceId: t.bigint().notNull(),
+    account: t.hex().notNull(),
+    role: t.integer().notNull(),
+    amount: t.bigint().notNull(),
+  }),
+  (t) => ({
+    pk: primaryKey({ columns: [t.inferenceId, t.account, t.role] }),
+  }),
+);
 
 /** One row per attributed contribution per inference, with the split recomputed by core/split.ts. */
 export const attribution = onchainTable(
@@ -373,6 +332,13 @@ export const attribution = onchainTable(
     statusAtInference: t.integer(),
     accepted: t.boolean().notNull(),
     inLineage: t.boolean().notNull(),
+    /**
+     * The training run this attribution drew on (PROTOCOL.md): the nearest model in the served
+     * model's lineage whose runs named the datanet at the inference, and its latest such run;
+     * null when none did (the flow goes to the datanet without a run).
+     */
+    trainerModelId: t.bigint(),
+    runVersion: t.integer(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
   }),
@@ -380,39 +346,35 @@ export const attribution = onchainTable(
     pk: primaryKey({ columns: [t.inferenceId, t.contributionId] }),
     contributionIdx: index().on(t.contributionId, t.inferenceId),
     datanetIdx: index().on(t.datanetId, t.inferenceId),
-    contributorIdx: index().on(t.contributor),
+    contributorIdx: index().on(t.contributor, t.blockNumber),
+    ownerIdx: index().on(t.datanetOwner, t.blockNumber),
+    modelBlockIdx: index().on(t.modelId, t.blockNumber),
+    blockIdx: index().on(t.blockNumber),
   }),
 );
 
 /**
- * Reward accruals, one row per (inference, account, role). The InferenceAttributed handler writes
- * the expected rows (recomputed split, observed false); each RewardAccrued fills `amount` and
- * `observed`. A row with expected false is an accrual the split did not predict; observed false
- * is a predicted accrual the chain never emitted: only observed rows are money.
+ * Reward accruals as the chain emitted them: one row per RewardAccrued event (id: the event's
+ * checkpoint, so a repeated (inference, account, role) is two rows, and a SPLIT_MISMATCH).
  */
 export const rewardAccrual = onchainTable(
   "rewardAccrual",
   (t) => ({
+    id: t.text().primaryKey(),
     inferenceId: t.bigint().notNull(),
     account: t.hex().notNull(),
     role: t.integer().notNull(),
     amount: t.bigint().notNull(),
-    expectedAmount: t.bigint().notNull(),
-    expected: t.boolean().notNull(),
-    observed: t.boolean().notNull(),
-    matched: t.boolean().notNull(),
-    /** null for an accrual naming an inference the indexer never saw. */
-    modelId: t.bigint(),
-    day: t.text().notNull(),
     blockNumber: t.bigint().notNull(),
+    blockHash: t.hex().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
-    at: t.text().notNull(),
   }),
   (t) => ({
-    pk: primaryKey({ columns: [t.inferenceId, t.account, t.role] }),
-    accountIdx: index().on(t.account, t.at),
+    inferenceIdx: index().on(t.inferenceId),
+    accountIdx: index().on(t.account, t.blockNumber),
+    blockIdx: index().on(t.blockNumber),
   }),
 );
 
@@ -423,8 +385,6 @@ export const rewardClaim = onchainTable(
     account: t.hex().notNull(),
     to: t.hex().notNull(),
     amount: t.bigint().notNull(),
-    /** true when the amount exceeds what the indexer knew the account could claim. */
-    unbacked: t.boolean().notNull(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
@@ -432,117 +392,27 @@ export const rewardClaim = onchainTable(
   }),
   (t) => ({
     accountIdx: index().on(t.account, t.id),
-  }),
-);
-
-/** Earnings per account per model (from RewardAccrued). */
-export const accountModel = onchainTable(
-  "accountModel",
-  (t) => ({
-    account: t.hex().notNull(),
-    modelId: t.bigint().notNull(),
-    accrued: t.bigint().notNull(),
-    accrualCount: t.integer().notNull(),
-  }),
-  (t) => ({
-    pk: primaryKey({ columns: [t.account, t.modelId] }),
-    accountIdx: index().on(t.account, t.accrued),
-    modelIdx: index().on(t.modelId, t.accrued),
-  }),
-);
-
-/** Earnings per account per datanet: owner and contributor cuts of attributions to its contributions. */
-export const accountDatanet = onchainTable(
-  "accountDatanet",
-  (t) => ({
-    account: t.hex().notNull(),
-    datanetId: t.bigint().notNull(),
-    accrued: t.bigint().notNull(),
-    ownerCut: t.bigint().notNull(),
-    contributorCut: t.bigint().notNull(),
-    attributionCount: t.integer().notNull(),
-  }),
-  (t) => ({
-    pk: primaryKey({ columns: [t.account, t.datanetId] }),
-    accountIdx: index().on(t.account, t.accrued),
-    datanetIdx: index().on(t.datanetId, t.accrued),
-  }),
-);
-
-/** Earnings per account per UTC day ("YYYY-MM-DD" of the block timestamp). */
-export const accountDay = onchainTable(
-  "accountDay",
-  (t) => ({
-    account: t.hex().notNull(),
-    day: t.text().notNull(),
-    accrued: t.bigint().notNull(),
-    claimed: t.bigint().notNull(),
-    accrualCount: t.integer().notNull(),
-  }),
-  (t) => ({
-    pk: primaryKey({ columns: [t.account, t.day] }),
+    blockIdx: index().on(t.blockNumber),
   }),
 );
 
 /**
- * Lineage edges per served model: what flowed along each edge, summed over the model's
- * inferences. Kinds and endpoints (entity ids as decimal strings or addresses):
- * - ADAPTS: adapter model → parent model (attributions served by the adapter that reached data
- *   through the parent's training);
- * - TRAINED_ON: model → datanet (the nearest model in the lineage trained on it);
- * - UNTRAINED: served model → datanet no model in the lineage was trained on (an audit finding);
- * - HAS_CONTRIBUTION: datanet → contribution;
- * - CONTRIBUTED_BY: contribution → contributor.
- * weightPpm sums attribution weights (a model's inferences each carry 1_000_000); amount sums the
- * shares (contributor cuts for CONTRIBUTED_BY).
- */
-export const lineageEdge = onchainTable(
-  "lineageEdge",
-  (t) => ({
-    modelId: t.bigint().notNull(),
-    kind: t.text().notNull(),
-    fromId: t.text().notNull(),
-    toId: t.text().notNull(),
-    weightPpm: t.bigint().notNull(),
-    amount: t.bigint().notNull(),
-    attributionCount: t.integer().notNull(),
-  }),
-  (t) => ({
-    pk: primaryKey({ columns: [t.modelId, t.kind, t.fromId, t.toId] }),
-    rankIdx: index().on(t.modelId, t.kind, t.weightPpm),
-  }),
-);
-
-/**
- * Network totals and the fee parameters in force: a single row, id "network". Keep it the last
- * table: Ponder flushes a block's tables in this file's order, and on PGlite without a
- * transaction, so this row's last event block hash is the sign that a block is fully written
- * (indexer/resilience.test.ts).
+ * The protocol's state the handlers need, a single row (id "network"): the fee parameters in force,
+ * the highest inference id seen (ids count up, so a lower one may be a repeat), and the last block
+ * an event came from with its hash: with Ponder's checkpoint, a version of the indexed data that a
+ * reorg cannot repeat (answer caches key on it, api/graphql/dataVersion.ts). Keep it the last table:
+ * Ponder flushes a block's tables in this file's order, and on PGlite without a transaction, so this
+ * row's block hash is the sign that a block is fully written (indexer/resilience.test.ts).
  */
 export const network = onchainTable("network", (t) => ({
   id: t.text().primaryKey(),
-  datanetCount: t.integer().notNull(),
-  contributionCount: t.integer().notNull(),
-  modelCount: t.integer().notNull(),
-  trainingRunCount: t.integer().notNull(),
-  unverifiedTrainingRunCount: t.integer().notNull(),
-  inferenceCount: t.integer().notNull(),
-  flaggedInferenceCount: t.integer().notNull(),
-  attributionCount: t.integer().notNull(),
-  accountCount: t.integer().notNull(),
-  totalFees: t.bigint().notNull(),
-  totalAccrued: t.bigint().notNull(),
-  totalClaimed: t.bigint().notNull(),
   /** Fee parameters in force; feeParamsKnown false until the first FeeParamsUpdated is seen. */
   feeParamsKnown: t.boolean().notNull(),
   protocolFeeBps: t.integer().notNull(),
   modelOwnerShareBps: t.integer().notNull(),
   treasury: t.hex().notNull(),
+  lastInferenceId: t.bigint().notNull(),
   lastEventBlock: t.bigint().notNull(),
-  /**
-   * Hash of that block: with lastEventBlock, a version of the indexed data that a reorg cannot
-   * repeat (a replacement block has another hash), for answer caches keyed on it (api/).
-   */
   lastEventBlockHash: t.hex().notNull(),
 }));
 
@@ -571,6 +441,10 @@ export const inferenceRelations = relations(inference, ({ one, many }) => ({
   model: one(model, { fields: [inference.modelId], references: [model.id] }),
   attributions: many(attribution),
   accruals: many(rewardAccrual),
+  expectedAccruals: many(accrualExpectation),
+}));
+export const accrualExpectationRelations = relations(accrualExpectation, ({ one }) => ({
+  inference: one(inference, { fields: [accrualExpectation.inferenceId], references: [inference.id] }),
 }));
 export const attributionRelations = relations(attribution, ({ one }) => ({
   inference: one(inference, { fields: [attribution.inferenceId], references: [inference.id] }),

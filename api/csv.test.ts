@@ -16,6 +16,22 @@ describe("csvField", () => {
     ["\t=1", "\"'\t=1\""],
     ["a=b", "a=b"],
     ["ünïcødé ✓", "ünïcødé ✓"],
+    ["a;b", '"a;b"'],
+    [";=1+1", '";=1+1"'],
+    ["a\tb", '"a\tb"'],
+    [" =1+1", "\"' =1+1\""],
+    ["   @SUM(A1)", "\"'   @SUM(A1)\""],
+    ["\n-2+3", "\"'\n-2+3\""],
+    ["\u00a0+1", "\"'\u00a0+1\""],
+    ["\u3000=1", "\"'\u3000=1\""],
+    ["＝HYPERLINK(\"x\")", "\"'＝HYPERLINK(\"\"x\"\")\""],
+    ["＋1", "\"'＋1\""],
+    ["－1", "\"'－1\""],
+    ["＠x", "\"'＠x\""],
+    [" ＝1", "\"' ＝1\""],
+    ["\ufeff=1", "\"'\ufeff=1\""],
+    ["a =b", "a =b"],
+    ["  plain", "  plain"],
   ])("encodes the text %j as %j (quoted when needed, formulas defused)", (input, expected) => {
     expect(csvField(input)).toBe(expected);
   });

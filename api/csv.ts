@@ -1,17 +1,20 @@
 /**
  * RFC 4180 CSV encoding that is also safe to open in a spreadsheet. No I/O.
  *
- * - Fields containing `"`, `,`, CR or LF are quoted, inner quotes doubled; records end in CRLF.
+ * - Fields containing `"`, `,`, `;`, CR, LF or tab are quoted, inner quotes doubled; records end in
+ *   CRLF. (`;` because spreadsheets in locales whose list separator is `;` split there, and tab
+ *   because some import as tab-separated.)
  * - Formula injection (OWASP "CSV injection"): a text cell beginning with `=`, `+`, `-`, `@`, tab or
- *   CR would be evaluated by Excel/LibreOffice/Sheets. Such cells get a leading `'` and are quoted,
- *   so they display as the literal text. Values the API itself produces as numbers (amounts, block
+ *   CR, or with one of them (or its full-width form ＝ ＋ － ＠) after leading whitespace, would be
+ *   evaluated by Excel/LibreOffice/Sheets, which skip the whitespace and fold full-width signs.
+ *   Such cells get a leading `'` and are quoted, so they display as the literal text. Values the API itself produces as numbers (amounts, block
  *   numbers, ids) are passed as `bigint`/`number` and never prefixed, so a negative number would
  *   still be a number (none of ours are negative).
  */
 export type CsvValue = string | number | bigint | boolean | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+const FORMULA_START = /^[\t\r]|^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+const NEEDS_QUOTES = /[",;\r\n\t]/;
 
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return "";

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { formatOpen, percentOfPpm, ppmOf } from "./format.js";
+import { formatOpen, ppmOf } from "./format.js";
 
 test.each([
   [0n, "0"],
@@ -18,12 +18,4 @@ test.each([
   [5n, 5n, 1_000_000],
 ])("ppmOf(%s, %s) = %s (rounded down)", (part, whole, ppm) => {
   expect(ppmOf(part, whole)).toBe(ppm);
-});
-
-test.each([
-  [41_000, "4.1 %"],
-  [1_000_000, "100.0 %"],
-  [999, "0.0 %"],
-])("percentOfPpm(%s) = %s", (ppm, text) => {
-  expect(percentOfPpm(ppm)).toBe(text);
 });

@@ -16,9 +16,3 @@ export function ppmOf(part: bigint, whole: bigint): number {
   if (whole <= 0n) return 0;
   return Number((part * 1_000_000n) / whole);
 }
-
-/** "4.1 %" style percentage of a ppm value, one decimal, rounded down. */
-export function percentOfPpm(ppm: number): string {
-  const tenths = Math.floor(ppm / 1000);
-  return `${Math.floor(tenths / 10)}.${tenths % 10} %`;
-}

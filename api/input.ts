@@ -93,9 +93,14 @@ export function encodeCursor(key: readonly (string | number | bigint)[]): string
   return Buffer.from(JSON.stringify(key.map((k) => String(k))), "utf8").toString("base64url");
 }
 
+/** The one error text of a cursor argument this API did not hand out (or that names no row key). */
+export function badCursorText(name = "after"): string {
+  return `${name} is not a cursor returned by this API (pass pageInfo.endCursor unchanged)`;
+}
+
 export function decodeCursor(input: unknown, arity: number, name = "after"): Decoded<string[] | undefined> {
   if (input === undefined || input === null) return ok(undefined);
-  const bad = fail<string[] | undefined>(`${name} is not a cursor returned by this API (pass pageInfo.endCursor unchanged)`);
+  const bad = fail<string[] | undefined>(badCursorText(name));
   if (typeof input !== "string" || input.length > 512 || !/^[A-Za-z0-9_-]+$/.test(input)) return bad;
   let parsed: unknown;
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { LineageBuilder, defaultLabel, foldChildren, foldedId, foldedLabel, nodeId, rankChildren, relativePpm, routeToRuns, runChildren, totalsOf, type ChildEdge } from "./lineage.js";
+import { LineageBuilder, buildEdges, defaultLabel, foldChildren, foldedId, nodeId, rankChildren, rankedGroup, relativePpm, runChildren, totalsOf, type ChildEdge, type GrainRow } from "./lineage.js";
 
 const edge = (toId: string, weightSum: bigint, amount = 10n): ChildEdge => ({ kind: "HAS_CONTRIBUTION", toId, weightSum, amount, attributionCount: 1 });
 
@@ -32,40 +32,59 @@ test("folds nothing when everything fits", () => {
   expect(foldChildren([edge("a", 1n)], { count: 1, weightSum: 1n, amount: 10n, attributionCount: 1 }, { limit: 3, minWeightPpm: 0, inferenceCount: 1 }).folded).toBeNull();
 });
 
-test.each([
-  [312, 41_000, "+312 others (4.1 %)"],
-  [1, 999, "+1 other (0.0 %)"],
-])("foldedLabel(%s, %s) = %j", (n, ppm, label) => {
-  expect(foldedLabel(n, ppm)).toBe(label);
-});
-
 // ---------------------------------------------------------------------------------------------
 // training runs and the node cap
 
 const flow = (datanet: string, weightSum: bigint, amount: bigint): ChildEdge => ({ kind: "TRAINED_ON", toId: datanet, weightSum, amount, attributionCount: 1 });
 
-test("routes each datanet's flow to the first run naming it, so run flows add up to the model's TRAINED_ON flows", () => {
-  const flows = [flow("1", 600_000n, 60n), flow("2", 300_000n, 30n), flow("3", 100_000n, 11n)];
-  const { byRun, direct } = routeToRuns(flows, new Map([["1", 1], ["2", 1], ["3", 2]]));
-  expect(direct).toEqual([]);
-  expect(byRun.get(1)).toEqual({ count: 2, weightSum: 900_000n, amount: 90n, attributionCount: 2 });
-  expect(byRun.get(2)).toEqual({ count: 1, weightSum: 100_000n, amount: 11n, attributionCount: 1 });
-  const sum = [...byRun.values()].reduce((s, t) => s + t.amount, 0n);
-  expect(sum).toBe(totalsOf(flows).amount);
+const grain = (trainer: string, run: number, datanet: string, contribution: string, contributor: string, w: bigint, share: bigint, cut: bigint): GrainRow => ({
+  trainerModelId: trainer, runVersion: run, datanetId: datanet, contributionId: contribution, contributor, weightSum: w, share, contributorCut: cut, attributionCount: 1,
 });
 
-test("a flow whose datanet no run names stays a direct model → datanet edge", () => {
-  const { byRun, direct } = routeToRuns([flow("9", 5n, 5n)], new Map());
-  expect(byRun.size).toBe(0);
-  expect(direct.map((e) => e.toId)).toEqual(["9"]);
+describe("buildEdges: every edge summed from the lineage grain (served adapter 3 over model 1)", () => {
+  const rows = [
+    grain("3", 1, "7", "70", "0xaa", 400_000n, 40n, 30n), // the adapter's own datanet, its run v1
+    grain("1", 1, "1", "10", "0xbb", 300_000n, 30n, 20n), // the parent's datanet 1 through v1 (before retraining)
+    grain("1", 2, "1", "10", "0xbb", 200_000n, 20n, 15n), // ... and through v2 (after)
+    grain("1", 2, "2", "20", "", 50_000n, 5n, 0n), // payees unknown: no CONTRIBUTED_BY
+    grain("0", 0, "9", "90", "0xcc", 50_000n, 5n, 4n), // no model named datanet 9
+  ];
+  const index = buildEdges(rows, ["3", "1"]);
+  const of = (from: string, kind: Parameters<typeof rankedGroup>[2]) => (index.get(`${from}|${kind}`) ?? []).map((e) => `${e.toId}:${e.weightSum}:${e.amount}`).sort();
+  test.each([
+    ["3", "ADAPTS", ["1:550000:55"]],
+    ["3", "HAS_TRAINING_RUN", ["3:1:400000:40"]],
+    ["1", "HAS_TRAINING_RUN", ["1:1:300000:30", "1:2:250000:25"]],
+    ["1:1", "TRAINED_ON", ["1:300000:30"]],
+    ["1:2", "TRAINED_ON", ["1:200000:20", "2:50000:5"]],
+    ["3", "UNTRAINED", ["9:50000:5"]],
+    ["1", "HAS_CONTRIBUTION", ["10:500000:50"]],
+    ["10", "CONTRIBUTED_BY", ["0xbb:500000:35"]],
+    ["20", "CONTRIBUTED_BY", []],
+  ] as const)("%s %s", (from, kind, expected) => {
+    expect(of(from, kind)).toEqual(expected);
+  });
+
+  test("what flows into the served model (its runs, its parent, its untrained datanets) is everything its inferences paid to data", () => {
+    const inflow = [...(index.get("3|HAS_TRAINING_RUN") ?? []), ...(index.get("3|ADAPTS") ?? []), ...(index.get("3|UNTRAINED") ?? [])];
+    expect(totalsOf(inflow).amount).toBe(rows.reduce((t, r) => t + r.share, 0n));
+    // ... and each run passes on exactly what entered it.
+    for (const run of index.get("1|HAS_TRAINING_RUN") ?? []) expect(totalsOf(index.get(`${run.toId}|TRAINED_ON`) ?? []).amount).toBe(run.amount);
+  });
+
+  test("rankedGroup keeps the heaviest children and totals them all", () => {
+    const g = rankedGroup(index, "1", "HAS_TRAINING_RUN", 1);
+    expect(g?.ranked.map((e) => e.toId)).toEqual(["1:1"]);
+    expect(g?.totals).toMatchObject({ count: 2, amount: 55n });
+  });
 });
 
 test.each([
-  // version, datanets of the run, first run per datanet, expected children (kind:datanet:amount)
+  // version, datanets of the run, first run per datanet, expected children (kind:datanet:amount); the flows drawn on this run
   [1, ["1", "2"], [["1", 1], ["2", 1]], ["TRAINED_ON:1:60", "TRAINED_ON:2:30"]],
-  [2, ["1", "3"], [["1", 1], ["3", 2]], ["TRAINED_ON:3:11", "RETRAINED_ON:1:0"]],
+  [2, ["1", "3"], [["1", 1], ["3", 2]], ["RETRAINED_ON:1:60", "TRAINED_ON:3:11"]],
   [3, ["4", "4"], [["4", 3]], ["TRAINED_ON:4:0"]],
-] as const)("run v%s's datanets: the first run naming a datanet carries its flow, later ones RETRAINED_ON with 0", (version, ds, first, expected) => {
+] as const)("run v%s's datanets: TRAINED_ON where it first names one, RETRAINED_ON where an earlier run did, each with the flow drawn on it", (version, ds, first, expected) => {
   const flows = new Map([flow("1", 600_000n, 60n), flow("2", 300_000n, 30n), flow("3", 100_000n, 11n)].map((f) => [f.toId, f]));
   const { ranked, totals } = runChildren(version, ds, flows, new Map(first as unknown as [string, number][]));
   expect(ranked.map((e) => `${e.kind}:${e.toId}:${e.amount}`)).toEqual(expected);

@@ -12,19 +12,17 @@
  * is weightSum / inferenceCount. Amounts are the shares (pool × weight) that flowed, contributor
  * cuts on CONTRIBUTED_BY, fees on SERVED.
  *
- * Training runs (the flow semantics, also in api/LIMITS.md): the indexer records, per served model,
- * TRAINED_ON flows trainer model → datanet (the trainer being the nearest model in the lineage
- * trained on the datanet at the inference). Which of the trainer's runs "carried" an inference is
- * not recorded, and not derivable without scanning attribution rows. We attribute the whole flow of
- * (trainer, datanet) to the trainer's FIRST run naming the datanet: the run that brought the datanet
- * into the model's lineage. That run is at or before every inference the flow comes from (the
- * trainer was trained on the datanet at each of them, so its earliest such run precedes them all),
- * and each flow goes to exactly one run, so flows stay additive: what enters a model node from its
- * runs, its parent (ADAPTS) and its untrained datanets (UNTRAINED) is exactly what the model's
- * inferences paid to data. A later run naming the same datanet again gets a RETRAINED_ON edge with
- * weight 0 and amount 0 (shown, never counted). Runs without flow are shown with weight 0.
+ * Training runs (the flow semantics, also in api/LIMITS.md; PROTOCOL.md "Which training run an
+ * inference drew on"): the indexer records, for each attribution, the run it drew on: the latest
+ * run, at or before the inference, of the nearest model in the lineage whose runs named the
+ * contribution's datanet. Each attribution's flow goes through exactly that run (HAS_TRAINING_RUN
+ * model → run, then TRAINED_ON run → datanet), so flows stay additive: what enters a model node from
+ * its runs, its parent (ADAPTS) and its untrained datanets (UNTRAINED) is exactly what the model's
+ * inferences paid to data, and a run shows what the inferences drew on it since it was recorded.
+ * A run's edge to a datanet an earlier run of the model already named is RETRAINED_ON (with the
+ * flow it carried); runs and edges that carried nothing have weight 0.
  */
-import { percentOfPpm } from "./format.js";
+import { foldedLabel } from "../core/foldLabel.js";
 
 export type NodeKind = "MODEL" | "TRAINING_RUN" | "DATANET" | "CONTRIBUTION" | "CONTRIBUTOR" | "INFERENCE" | "FOLDED";
 export type EdgeKind =
@@ -51,7 +49,7 @@ export const EDGE_TARGET: Record<ChildKind, NodeKind> = {
   SERVED: "INFERENCE",
 };
 
-/** The indexer's lineageEdge kinds read directly (ranked by the database) from each node kind. */
+/** The edge kinds built from the lineage grain (buildEdges) that lead out of each node kind. */
 export const STORED_EDGES_FROM: Record<NodeKind, ("ADAPTS" | "UNTRAINED" | "HAS_CONTRIBUTION" | "CONTRIBUTED_BY")[]> = {
   MODEL: ["ADAPTS", "UNTRAINED"],
   TRAINING_RUN: [],
@@ -76,7 +74,12 @@ export interface ChildEdge {
   verified?: boolean;
   /** INFERENCE: the audit verdict. */
   clean?: boolean;
+  /** The child's kind when it is not EDGE_TARGET[kind] (downstream lineages: api/lineageDown.ts). */
+  toKind?: NodeKind;
 }
+
+/** The kind of node an edge leads to. */
+export const targetOf = (e: ChildEdge): NodeKind => e.toKind ?? EDGE_TARGET[e.kind];
 
 export interface Totals {
   count: number;
@@ -105,6 +108,17 @@ export function relativePpm(weightSum: bigint, inferenceCount: number): number {
   return ppm > 1_000_000n ? 1_000_000 : Number(ppm);
 }
 
+/**
+ * Relative weight in ppm of an edge: share of the model's attribution mass (weightSum /
+ * inferenceCount) or, when `weightMass` is given, of that mass (a downstream lineage's root's).
+ */
+export function weightPpmOf(weightSum: bigint, opts: { inferenceCount: number; weightMass?: bigint }): number {
+  if (opts.weightMass === undefined) return relativePpm(weightSum, opts.inferenceCount);
+  if (opts.weightMass <= 0n || weightSum <= 0n) return 0;
+  const ppm = (weightSum * 1_000_000n) / opts.weightMass;
+  return ppm > 1_000_000n ? 1_000_000 : Number(ppm);
+}
+
 /** Heaviest first; ties by amount, then by entity id so the order is stable. */
 export function rankChildren(edges: readonly ChildEdge[]): ChildEdge[] {
   return [...edges].sort((a, b) =>
@@ -124,20 +138,21 @@ function minus(totals: Totals, kept: readonly ChildEdge[]): Totals {
 export function foldChildren(
   ranked: readonly ChildEdge[],
   totals: Totals,
-  opts: { limit: number; minWeightPpm: number; inferenceCount: number },
+  opts: { limit: number; minWeightPpm: number; inferenceCount: number; weightMass?: bigint },
 ): { kept: ChildEdge[]; folded: Totals | null } {
-  const kept = ranked.slice(0, opts.limit).filter((e) => relativePpm(e.weightSum, opts.inferenceCount) >= opts.minWeightPpm);
+  const kept = ranked.slice(0, opts.limit).filter((e) => weightPpmOf(e.weightSum, opts) >= opts.minWeightPpm);
   const folded = minus(totals, kept);
   return { kept, folded: folded.count > 0 ? folded : null };
-}
-
-export function foldedLabel(count: number, ppm: number): string {
-  return `+${count} other${count === 1 ? "" : "s"} (${percentOfPpm(ppm)})`;
 }
 
 /** "model:3", "run:3:2", "datanet:1", "contribution:42", "contributor:0x..", "inference:7". */
 export function nodeId(kind: NodeKind, entityId: string): string {
   return `${kind === "TRAINING_RUN" ? "run" : kind.toLowerCase()}:${entityId}`;
+}
+
+/** A training run's entity id: its model and version, "3:2" (the node is nodeId("TRAINING_RUN", it)). */
+export function runEntityId(modelId: string, version: number): string {
+  return `${modelId}:${version}`;
 }
 
 /** The FOLDED node standing for the folded children of one kind of one parent. */
@@ -155,34 +170,10 @@ export function defaultLabel(kind: NodeKind, entityId: string): string {
 // training runs
 
 /**
- * Routes one trainer model's TRAINED_ON flows (toId = datanet id) to its runs: each flow goes to the
- * first run naming the datanet (`firstRun`: datanet id → version). Flows whose datanet none of the
- * trainer's runs names (should not happen; kept honest) come back as `direct`, to be shown as
- * model → datanet TRAINED_ON edges.
- */
-export function routeToRuns(flows: readonly ChildEdge[], firstRun: ReadonlyMap<string, number>): { byRun: Map<number, Totals>; direct: ChildEdge[] } {
-  const byRun = new Map<number, Totals>();
-  const direct: ChildEdge[] = [];
-  for (const f of flows) {
-    const v = firstRun.get(f.toId);
-    if (v === undefined) {
-      direct.push(f);
-      continue;
-    }
-    const t = byRun.get(v) ?? emptyTotals();
-    t.count++;
-    t.weightSum += f.weightSum;
-    t.amount += f.amount;
-    t.attributionCount += f.attributionCount;
-    byRun.set(v, t);
-  }
-  return { byRun, direct };
-}
-
-/**
- * The datanet children of run `version`: TRAINED_ON (with the trainer's whole flow to the datanet,
- * or zero if none flowed) where this is the first run naming the datanet, RETRAINED_ON (always
- * zero) where an earlier run named it already. Ranked; totals over all of them.
+ * The datanet children of run `version`: TRAINED_ON where it is the model's first run naming the
+ * datanet, RETRAINED_ON where an earlier run named it already; each with the flow the inferences
+ * drew on this run for that datanet (`flows`: datanet id → edge; zero when none). Ranked; totals
+ * over all of them.
  */
 export function runChildren(
   version: number,
@@ -194,11 +185,8 @@ export function runChildren(
   for (const d of new Set(datanetIds)) {
     const first = firstRun.get(d);
     const f = flows.get(d);
-    if (first === undefined || first >= version) {
-      out.push({ kind: "TRAINED_ON", toId: d, weightSum: f?.weightSum ?? 0n, amount: f?.amount ?? 0n, attributionCount: f?.attributionCount ?? 0 });
-    } else {
-      out.push({ kind: "RETRAINED_ON", toId: d, weightSum: 0n, amount: 0n, attributionCount: 0 });
-    }
+    const kind = first === undefined || first >= version ? "TRAINED_ON" : "RETRAINED_ON";
+    out.push({ kind, toId: d, weightSum: f?.weightSum ?? 0n, amount: f?.amount ?? 0n, attributionCount: f?.attributionCount ?? 0 });
   }
   const ranked = rankChildren(out);
   return { ranked, totals: totalsOf(ranked) };
@@ -236,6 +224,8 @@ export interface BuilderOptions {
   maxNodes: number;
   inferenceCount: number;
   minWeightPpm: number;
+  /** Weights relative to this attribution mass instead of inferenceCount (downstream lineages). */
+  weightMass?: bigint;
 }
 
 /**
@@ -264,9 +254,9 @@ export class LineageBuilder {
    */
   addGroup(parent: LineageNodeOut, childKind: NodeKind, ranked: readonly ChildEdge[], totals: Totals, hop: number, limit: number, minWeightPpm = this.opts.minWeightPpm): LineageNodeOut[] {
     if (this.truncated || totals.count <= 0) return [];
-    const { inferenceCount, maxNodes } = this.opts;
-    let { kept, folded } = foldChildren(ranked, totals, { limit, minWeightPpm, inferenceCount });
-    const isNew = (e: ChildEdge) => !this.nodes.has(nodeId(EDGE_TARGET[e.kind], e.toId));
+    const { maxNodes } = this.opts;
+    let { kept, folded } = foldChildren(ranked, totals, { ...this.opts, limit, minWeightPpm });
+    const isNew = (e: ChildEdge) => !this.nodes.has(nodeId(targetOf(e), e.toId));
     const needed = kept.filter(isNew).length + (folded ? 1 : 0);
     if (this.nodes.size + needed > maxNodes) {
       this.truncated = true;
@@ -287,9 +277,9 @@ export class LineageBuilder {
     }
     const added: LineageNodeOut[] = [];
     for (const e of kept) {
-      const kind = EDGE_TARGET[e.kind];
+      const kind = targetOf(e);
       const id = nodeId(kind, e.toId);
-      const w = relativePpm(e.weightSum, inferenceCount);
+      const w = weightPpmOf(e.weightSum, this.opts);
       let node = this.nodes.get(id);
       if (!node) {
         node = {
@@ -305,7 +295,7 @@ export class LineageBuilder {
       this.edges.push({ from: parent.id, to: id, kind: e.kind, weight: w, weightPpm: w, amount: e.amount, attributionCount: e.attributionCount });
     }
     if (folded) {
-      const w = relativePpm(folded.weightSum, inferenceCount);
+      const w = weightPpmOf(folded.weightSum, this.opts);
       const id = foldedId(parent.id, childKind);
       this.nodes.set(id, { id, kind: "FOLDED", label: foldedLabel(folded.count, w), entityId: "", depth: hop, weight: w, weightPpm: w, amount: folded.amount, attributionCount: folded.attributionCount, foldedCount: folded.count, verified: null, clean: null });
       this.edges.push({ from: parent.id, to: id, kind: "FOLDED", weight: w, weightPpm: w, amount: folded.amount, attributionCount: folded.attributionCount });
@@ -320,4 +310,94 @@ export class LineageBuilder {
     const edges = [...this.edges].sort((x, y) => y.weight - x.weight || (x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
     return { nodes, edges };
   }
+}
+
+/**
+ * One row of a served model's lineage at its finest grain (api/totals/rollups.ts LINEAGE): the
+ * attributions to one contribution through one training run drawn on (trainer "0": none).
+ */
+export interface GrainRow {
+  trainerModelId: string;
+  runVersion: number;
+  datanetId: string;
+  contributionId: string;
+  /** "" when the contribution's payees are unknown. */
+  contributor: string;
+  weightSum: bigint;
+  share: bigint;
+  contributorCut: bigint;
+  attributionCount: number;
+}
+
+/**
+ * A row of the LINEAGE rollup (keys: served model, trainer model, run version, datanet,
+ * contribution, contributor) as a grain row, with the model that served its inferences.
+ */
+export function grainRowOf(r: { key: readonly string[]; totals: Readonly<Record<string, bigint | undefined>> }): GrainRow & { servedModelId: string } {
+  return {
+    servedModelId: r.key[0]!,
+    trainerModelId: r.key[1]!,
+    runVersion: Number(r.key[2]),
+    datanetId: r.key[3]!,
+    contributionId: r.key[4]!,
+    contributor: r.key[5]!,
+    weightSum: r.totals.weight_ppm!,
+    share: r.totals.share!,
+    contributorCut: r.totals.contributor_cut!,
+    attributionCount: Number(r.totals.attribution_count),
+  };
+}
+
+/** Children of each (parent entity, edge kind), keyed `${fromId}|${kind}`. */
+export type EdgeIndex = Map<string, ChildEdge[]>;
+
+/**
+ * Every edge of a served model that data flowed along, summed from its grain: ADAPTS along the
+ * served model's ancestry (served first) down to each row's trainer, HAS_TRAINING_RUN trainer → the
+ * run drawn on ("model:version") and TRAINED_ON run → datanet, UNTRAINED served → datanet when no
+ * model of the lineage named it, HAS_CONTRIBUTION datanet → contribution, CONTRIBUTED_BY
+ * contribution → contributor (contributor cuts).
+ */
+export function buildEdges(grain: readonly GrainRow[], ancestry: readonly string[]): EdgeIndex {
+  const sums = new Map<string, ChildEdge>();
+  const add = (kind: ChildKind, fromId: string, toId: string, weightSum: bigint, amount: bigint, attributionCount: number) => {
+    const key = `${fromId}|${kind}|${toId}`;
+    const e = sums.get(key);
+    if (e) {
+      e.weightSum += weightSum;
+      e.amount += amount;
+      e.attributionCount += attributionCount;
+    } else sums.set(key, { kind, toId, weightSum, amount, attributionCount });
+  };
+  const served = ancestry[0] ?? "";
+  for (const g of grain) {
+    if (g.trainerModelId === "0") add("UNTRAINED", served, g.datanetId, g.weightSum, g.share, g.attributionCount);
+    else {
+      const at = ancestry.indexOf(g.trainerModelId);
+      for (let k = 0; k < at; k++) add("ADAPTS", ancestry[k]!, ancestry[k + 1]!, g.weightSum, g.share, g.attributionCount);
+      // Through the run the attribution drew on (version 0: the indexer knew no run; then model → datanet).
+      if (g.runVersion > 0) {
+        const run = runEntityId(g.trainerModelId, g.runVersion);
+        add("HAS_TRAINING_RUN", g.trainerModelId, run, g.weightSum, g.share, g.attributionCount);
+        add("TRAINED_ON", run, g.datanetId, g.weightSum, g.share, g.attributionCount);
+      } else add("TRAINED_ON", g.trainerModelId, g.datanetId, g.weightSum, g.share, g.attributionCount);
+    }
+    add("HAS_CONTRIBUTION", g.datanetId, g.contributionId, g.weightSum, g.share, g.attributionCount);
+    if (g.contributor !== "") add("CONTRIBUTED_BY", g.contributionId, g.contributor, g.weightSum, g.contributorCut, g.attributionCount);
+  }
+  const index: EdgeIndex = new Map();
+  for (const [key, edge] of sums) {
+    const parent = key.slice(0, key.indexOf("|", key.indexOf("|") + 1));
+    const list = index.get(parent);
+    if (list) list.push(edge);
+    else index.set(parent, [edge]);
+  }
+  return index;
+}
+
+/** The first `limit` children of a parent and kind, ranked, with the totals over all of them. */
+export function rankedGroup(index: EdgeIndex, fromId: string, kind: ChildKind, limit: number): { ranked: ChildEdge[]; totals: Totals } | undefined {
+  const all = index.get(`${fromId}|${kind}`);
+  if (!all || all.length === 0) return undefined;
+  return { ranked: rankChildren(all).slice(0, limit), totals: totalsOf(all) };
 }

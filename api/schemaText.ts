@@ -6,11 +6,17 @@
  */
 import { fileURLToPath } from "node:url";
 import { lazyGateway, ponderExecutor, publishedSchemaText } from "./graphql/index.js";
+import type { Gateway } from "./graphql/gateway.js";
+import { ponderTableInfos } from "./graphql/ponderArgs.js";
 
 export const SCHEMA_FILE = fileURLToPath(new URL("../schema.graphql", import.meta.url));
 
-/** `tables`: the ponder.schema.ts module (default: this repo's). */
-export async function buildPublishedSchema(tables?: Record<string, unknown>): Promise<string> {
+/**
+ * The gateway the server builds, without a database: it plans requests (validation, the cost
+ * budget, argument checks) exactly as the server does, but cannot execute Ponder's fields.
+ * `tables`: the ponder.schema.ts module (default: this repo's).
+ */
+export async function buildOfflineGateway(tables?: Record<string, unknown>): Promise<Gateway> {
   const g = globalThis as { PONDER_DATABASE?: unknown };
   // graphql() refuses to initialise outside a Ponder process; introspection never touches the database.
   const hadDatabase = g.PONDER_DATABASE !== undefined;
@@ -18,8 +24,12 @@ export async function buildPublishedSchema(tables?: Record<string, unknown>): Pr
   try {
     const [{ graphql }, schema] = await Promise.all([import("ponder"), tables ?? import("../ponder.schema.js")]);
     const middleware = graphql({ db: undefined as never, schema: schema as never });
-    return publishedSchemaText(await lazyGateway(ponderExecutor(middleware))());
+    return await lazyGateway(ponderExecutor(middleware), { ponderTables: ponderTableInfos(schema as Record<string, unknown>) })();
   } finally {
     if (!hadDatabase) delete g.PONDER_DATABASE;
   }
+}
+
+export async function buildPublishedSchema(tables?: Record<string, unknown>): Promise<string> {
+  return publishedSchemaText(await buildOfflineGateway(tables));
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench:index -- [--scale medium] [--seed 42] [--runs 3] [--no-warmup] [--db postgres,pglite,framework] [--no-floor] [--profile]
+ * npm run bench:index -- [--scale medium] [--seed 42] [--runs 3] [--no-warmup] [--db postgres,pglite,framework] [--no-floor] [--profile] [--source anvil|recorded]
  *
  * Indexes the cached benchmark chain (bench/lib/chain.ts) from scratch with `ponder start` on
  * PostgreSQL and on PGlite, with Ponder's RPC cache warm (the warm-up round fills it), and beside
@@ -7,13 +7,15 @@
  * bench/framework/, the same events with handlers that do nothing, on PostgreSQL). Rounds
  * interleave them so that drifting background load hits all alike. Prints events/s, the ratio to the floor
  * and peak memory (median, min–max) and writes bench/results/index.json (a quick check: index-quick.json or index-<scale>.json).
+ * The chain is served by anvil from its state dump, or (`--source recorded`, and always at the
+ * large scale) from a recording by chain/recordedRpc.ts (bench/lib/chain.ts says why).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { SCALES, type Scale } from "../sim/index.js";
-import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
+import { cacheDir, CHAIN_SOURCES, defaultSource, ensureChain, replayChain, type ChainSource } from "./lib/chain.js";
 import { withCleanup } from "./lib/cleanup.js";
 import { printProfile, profileArgs, profileDir, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { runFloor, type FloorRun } from "./lib/floor.js";
@@ -21,22 +23,25 @@ import { dropSchema, ensureDatabase, indexOnce, type DbTarget, type IndexRun } f
 import { updateReadme } from "./lib/table.js";
 import { fmt, header, load, printHeader, readResult, resultName, summarize, writeResult, wroteLine, type Summary } from "./lib/report.js";
 
-const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite,framework] [--no-floor] [--profile]";
+const USAGE = "usage: npm run bench:index -- [--scale tiny|small|medium|large] [--seed N] [--runs N] [--no-warmup] [--db postgres,pglite,framework] [--no-floor] [--profile] [--source anvil|recorded]";
 const KINDS = ["postgres", "pglite", "framework"] as const;
 /** The framework floor's Ponder app: the indexer's events, handlers that do nothing. */
 const FRAMEWORK_ROOT = fileURLToPath(new URL("./framework/", import.meta.url));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-/** Goals from issue 7 (PostgreSQL). */
+/** Goals of indexing into PostgreSQL (the medium scenario): throughput, against the floor, memory. */
 const GOALS = { eventsPerSecond: 15_000, ratioToFloor: 3, peakMemoryMiB: 2048 };
 
 runMain(
   () =>
     withCleanup(async () => {
       const flags = parseFlags(process.argv.slice(2), ["no-warmup", "no-floor", "profile"]);
-      for (const k of Object.keys(flags)) if (!["scale", "seed", "runs", "no-warmup", "db", "no-floor", "profile"].includes(k)) throw new UsageError(`unknown option --${k}`);
+      for (const k of Object.keys(flags)) if (!["scale", "seed", "runs", "no-warmup", "db", "no-floor", "profile", "source"].includes(k)) throw new UsageError(`unknown option --${k}`);
       const scale = String(flags.scale ?? "medium") as Scale;
-      if (!SCALES.includes(scale) || scale === "large") throw new UsageError("--scale must be tiny, small or medium");
+      if (!SCALES.includes(scale)) throw new UsageError("--scale must be tiny, small, medium or large");
+      const source = String(flags.source ?? defaultSource(scale)) as ChainSource;
+      if (!CHAIN_SOURCES.includes(source)) throw new UsageError(`--source must be ${CHAIN_SOURCES.join(" or ")}`);
+      if (scale === "large" && source === "anvil") throw new UsageError("--scale large is served from a recording only (anvil would hold ~40 GB): drop --source anvil");
       const seed = Number(flags.seed ?? 42);
       const runs = Number(flags.runs ?? 3);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError("--seed must be a non-negative integer");
@@ -48,11 +53,13 @@ runMain(
 
       const h = header("index");
       printHeader(h);
-      const chain = await ensureChain(scale, seed);
+      const chain = await ensureChain(scale, seed, console.log, source);
       const m = chain.manifest;
       console.log(`# chain: ${scale}, seed ${seed}, key ${chain.key}: ${m.inferences.toLocaleString("en-US")} inferences, ${m.attributions.toLocaleString("en-US")} attributions, blocks ${m.firstBlock}..${m.lastBlock}, dump ${(chain.stateBytes / 2 ** 20).toFixed(0)} MiB`);
+      const rec = chain.recording;
+      if (rec) console.log(`# recorded: ${(rec.recordingBytes / 2 ** 20).toFixed(0)} MiB on disk, generated in ${rec.seconds} s with peak RSS anvil ${rec.anvilPeakRssMiB} MiB, simulator + recorder ${rec.recorderPeakRssMiB} MiB`);
       const anvil = await replayChain(chain);
-      console.log(`# replayed by anvil --load-state in ${anvil.loadSeconds.toFixed(1)} s; head block ${anvil.head}`);
+      console.log(source === "recorded" ? `# served by chain/recordedRpc.ts (eth_call: anvil --load-state of the head state, ${anvil.loadSeconds.toFixed(1)} s to start); head block ${anvil.head}` : `# replayed by anvil --load-state in ${anvil.loadSeconds.toFixed(1)} s; head block ${anvil.head}`);
 
       const pgUrl = await ensureDatabase(ADMIN_URL, `bench_${chain.key}`);
       const pgliteDir = join(cacheDir, `pglite-${chain.key}`);
@@ -98,6 +105,8 @@ runMain(
           await dropSchema(db, schema);
         }
       }
+      const rpcCalls = anvil.rpcCalls?.();
+      if (rpcCalls) console.log(`recording server, all rounds: ${Object.entries(rpcCalls).sort((a, b) => b[1].ms - a[1].ms).map(([m, c]) => `${m} ${c.calls} calls ${(c.ms / 1000).toFixed(1)} s`).join(", ")}`);
       await anvil.stop(10_000);
 
       const events = floorRuns[0]?.events ?? indexRuns[kinds[0]!]?.[0]?.ponderEvents ?? 0;
@@ -133,7 +142,11 @@ runMain(
       // A run of one database keeps the other's figures from the previous run on the same chain,
       // each with the date, commit and load of its own run.
       const where = resultName("index", scale, { [`${runs} run(s)`]: runs < 3, "no warm-up": !warmup, "no floor": !floor, [`seed ${seed}`]: seed !== 42 });
-      const name = where.name;
+      if (source !== defaultSource(scale)) {
+        where.official = false;
+        where.reasons.push(`${source} chain`);
+      }
+      const name = source !== defaultSource(scale) ? `${where.name}-${source}` : where.name;
       const previous = readResult(name);
       if (previous && (previous.scenario as { key?: string } | undefined)?.key === chain.key) {
         for (const kind of KINDS) {
@@ -153,12 +166,13 @@ runMain(
           }
         : null;
       if (goals) console.log(`goals (PostgreSQL): ${Object.entries(goals).filter(([, g]) => g).map(([k, g]) => `${k} ${g!.value} (${g!.goal}) ${g!.met ? "met" : "MISSED"}`).join("; ")}`);
-      if (scale !== "medium") h.notes.push(`scale ${scale}: a quick check, not the issue's medium scenario`);
+      if (scale !== "medium") h.notes.push(`scale ${scale}: a quick check, not the reference medium scenario`);
       h.notes.push("peak RSS: summed RSS of the ponder process group, sampled every 250 ms (PostgreSQL's own server processes not included; PGlite runs inside ponder)");
       h.notes.push("events/s = logs of the three indexed contracts / seconds from spawning `ponder start` until /status reports the head block");
       const path = writeResult(name, {
         ...h,
-        scenario: { scale, seed, key: chain.key, inferences: m.inferences, attributions: m.attributions, firstBlock: m.firstBlock, headBlock: String(anvil.head), stateDumpMiB: Math.round(chain.stateBytes / 2 ** 20), events },
+        scenario: { scale, seed, source, key: chain.key, ...(rec ? { recording: { ...rec, recordingMiB: Math.round(rec.recordingBytes / 2 ** 20) } } : {}), inferences: m.inferences, attributions: m.attributions, firstBlock: m.firstBlock, headBlock: String(anvil.head), stateDumpMiB: Math.round(chain.stateBytes / 2 ** 20), events },
+        ...(rpcCalls ? { recordingServer: rpcCalls } : {}),
         runsPerTarget: runs,
         warmup,
         goals,

@@ -14,6 +14,7 @@
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
+import { buildExplorer } from "../runtime/explorer.js";
 import { SCALES, type Scale } from "../sim/index.js";
 import { cacheDir, ensureChain, replayChain } from "./lib/chain.js";
 import { onCleanup, withCleanup } from "./lib/cleanup.js";
@@ -182,14 +183,7 @@ runMain(
       printHeader(h);
       const dist = join(cacheDir, "ui-dist");
       const t = performance.now();
-      const { build } = await import("vite");
-      const env = process.env.NODE_ENV;
-      process.env.NODE_ENV = "production";
-      try {
-        await build({ configFile: join(cacheDir, "..", "..", "explorer-ui", "vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir: dist, emptyOutDir: true } });
-      } finally {
-        process.env.NODE_ENV = env;
-      }
+      await buildExplorer(dist);
       console.log(`# explorer built (production) into ${dist} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
       const cases: { name: string; source: "canned (mock server)" | "real (ponder serve)"; url: string; want: number; before?: () => void }[] = [];

@@ -86,3 +86,18 @@ export async function startAnvil(opts: StartAnvilOptions = {}): Promise<AnvilHan
   }
   return { rpcUrl, port, process: child, stop };
 }
+
+/**
+ * Blocks a chain must grow past a block before Ponder treats it as final (30 for chain 31337 and
+ * chains it does not know), with two more for margin: mined after a simulated scenario, they settle
+ * it, as a live chain does while an indexer catches up, so its facts are final (api/totals/ rolls
+ * them up) instead of waiting for live activity to mine 30 more blocks.
+ */
+export const SETTLE_BLOCKS = 32;
+
+/** Mines `count` empty blocks on an anvil (anvil_mine). */
+export async function mineEmptyBlocks(rpcUrl: string, count: number): Promise<void> {
+  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_mine", params: [`0x${count.toString(16)}`] }) });
+  const body = (await res.json()) as { error?: { message?: string } };
+  if (body.error) throw new Error(`anvil_mine failed: ${body.error.message ?? JSON.stringify(body.error)}`);
+}

@@ -8,7 +8,7 @@ import { keccak256, maxUint256, parseEventLogs, stringToHex, zeroAddress, type A
 import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi, OpenTokenAbi } from "../abis/index.js";
 import { splitFee, type Accrual, type AttributionInput } from "../core/split.js";
 import { Role } from "../core/roles.js";
-import { startProtocolChain, type ProtocolChain } from "./test/protocol.js";
+import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 
 const abi = AttributionEngineAbi;
 let chain: ProtocolChain;

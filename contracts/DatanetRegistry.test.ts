@@ -5,7 +5,7 @@ import {
   type Address, type Hex,
 } from "viem";
 import { DatanetRegistryAbi } from "../abis/index.js";
-import { startProtocolChain, type ProtocolChain } from "./test/protocol.js";
+import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 
 let chain: ProtocolChain;
 let owner: Address, alice: Address, bob: Address, carol: Address;

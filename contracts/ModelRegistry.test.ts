@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { keccak256, parseEventLogs, stringToHex, type Address, type Hex } from "viem";
 import { DatanetRegistryAbi, ModelRegistryAbi } from "../abis/index.js";
 import { merkleRoot } from "../core/merkle.js";
-import { startProtocolChain, type ProtocolChain } from "./test/protocol.js";
+import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 
 let chain: ProtocolChain;
 let alice: Address, bob: Address, carol: Address;

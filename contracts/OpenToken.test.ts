@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
 import { OpenTokenAbi } from "../abis/index.js";
-import { startProtocolChain, type ProtocolChain } from "./test/protocol.js";
+import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 
 let chain: ProtocolChain;
 let owner: Address, alice: Address, bob: Address, carol: Address;

@@ -1,11 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { merkleRoot } from "./merkle.js";
 import {
-  classifyAccrual,
   contributionRules,
+  explain,
   lineageDatanets,
   loadViolations,
-  splitMismatch,
+  matchAccruals,
+  splitMismatchOf,
   storeViolations,
   verdict,
   verifyTraining,
@@ -46,25 +47,25 @@ describe("contribution rules", () => {
 });
 
 describe("split matching", () => {
-  const row = (expectedAmount: bigint, expected = true, observed = false) => ({ expectedAmount, expected, observed });
-  test.each<[string, ReturnType<typeof row> | null, bigint, "match" | "unexpected"]>([
-    ["the predicted amount matches", row(100n), 100n, "match"],
-    ["a different amount does not", row(100n), 99n, "unexpected"],
-    ["an accrual nobody predicted does not", null, 1n, "unexpected"],
-    ["a second accrual for the same account and role does not", row(100n, true, true), 100n, "unexpected"],
-    ["a row written by an earlier unexpected accrual does not", row(0n, false, true), 0n, "unexpected"],
-  ])("%s", (_name, r, amount, expected) => {
-    expect(classifyAccrual(r, amount)).toBe(expected);
+  const a = (account: string, role: number, amount: bigint) => ({ account, role, amount });
+  const split = [a("0xaa", 0, 50n), a("0xbb", 1, 200n), a("0xcc", 3, 750n)];
+  test.each<[string, ReturnType<typeof a>[], boolean[], boolean]>([
+    ["the chain's accruals as predicted, in any order", [a("0xcc", 3, 750n), a("0xaa", 0, 50n), a("0xbb", 1, 200n)], [true, true, true], false],
+    ["addresses in another case still match", [a("0xAA", 0, 50n), a("0xBB", 1, 200n), a("0xCC", 3, 750n)], [true, true, true], false],
+    ["a wrong amount", [a("0xaa", 0, 50n), a("0xbb", 1, 199n), a("0xcc", 3, 750n)], [true, false, true], true],
+    ["a missing accrual", [a("0xaa", 0, 50n), a("0xbb", 1, 200n)], [true, true], true],
+    ["an accrual nobody predicted", [...split, a("0xdd", 2, 1n)], [true, true, true, false], true],
+    ["an accrual under the wrong role", [a("0xaa", 0, 50n), a("0xbb", 2, 200n), a("0xcc", 3, 750n)], [true, false, true], true],
+    ["the same accrual twice", [a("0xaa", 0, 50n), a("0xaa", 0, 50n), a("0xbb", 1, 200n), a("0xcc", 3, 750n)], [false, false, true, true], true],
+    ["nothing emitted for a predicted split", [], [], true],
+  ])("%s", (_name, observed, matches, mismatch) => {
+    expect(matchAccruals(split, observed)).toEqual(matches);
+    expect(splitMismatchOf(split, observed)).toBe(mismatch);
   });
 
-  test.each([
-    [{ expected: 4, matched: 4, unexpected: 0 }, false],
-    [{ expected: 4, matched: 3, unexpected: 0 }, true],
-    [{ expected: 4, matched: 4, unexpected: 1 }, true],
-    [{ expected: 0, matched: 0, unexpected: 0 }, false],
-    [{ expected: 2, matched: 1, unexpected: 1 }, true],
-  ])("tally %o is a mismatch: %s", (tally, mismatch) => {
-    expect(splitMismatch(tally)).toBe(mismatch);
+  test("no split predicted and nothing emitted is no mismatch; anything emitted is", () => {
+    expect(splitMismatchOf([], [])).toBe(false);
+    expect(splitMismatchOf([], [a("0xaa", 0, 1n)])).toBe(true);
   });
 });
 
@@ -87,6 +88,16 @@ describe("verdict", () => {
     expect(loadViolations(JSON.parse(JSON.stringify(storeViolations(v))))).toEqual(v);
     expect(loadViolations([{ rule: "NOPE", contributionIds: [] }, null, { rule: "SPLIT_MISMATCH" }])).toEqual([]);
     expect(loadViolations("not an array")).toEqual([]);
+    expect(loadViolations([{ rule: "OUTSIDE_TRAINING_LINEAGE", contributionIds: ["7", 8, "-1", "x", "9"] }])).toEqual([{ rule: "OUTSIDE_TRAINING_LINEAGE", contributionIds: [7n, 9n] }]);
+  });
+  test.each<[Violation, string]>([
+    [{ rule: "CONTRIBUTION_NOT_ACCEPTED", contributionIds: [3n] }, "contribution #3 was not Accepted at the inference's block"],
+    [{ rule: "CONTRIBUTION_NOT_ACCEPTED", contributionIds: [3n, 4n] }, "contributions #3, #4 were not Accepted at the inference's block"],
+    [{ rule: "OUTSIDE_TRAINING_LINEAGE", contributionIds: [5n] }, "contribution #5 comes from a datanet no training run of the model or its ancestors used"],
+    [{ rule: "OUTSIDE_TRAINING_LINEAGE", contributionIds: [5n, 6n] }, "contributions #5, #6 come from a datanet no training run of the model or its ancestors used"],
+    [{ rule: "SPLIT_MISMATCH", contributionIds: [1n] }, "the RewardAccrued events differ from the split recomputed from the fee, the fee parameters then in force and the registries"],
+  ])("%o reads %j", (v, message) => {
+    expect(explain(v)).toEqual({ ...v, message });
   });
 });
 

@@ -53,32 +53,34 @@ export function contributionRules(facts: readonly AttributedFacts[], lineage: Re
   return out;
 }
 
-/** An expected accrual row as the RewardAccrued handler finds it (null: none predicted). */
-export interface ExpectedAccrual {
-  expected: boolean;
-  observed: boolean;
-  expectedAmount: bigint;
+/** An accrual: predicted by the recomputed split, or emitted by the chain (RewardAccrued). */
+export interface AccrualFact {
+  account: string;
+  role: number;
+  amount: bigint;
+}
+
+/** The (account, role) an accrual is matched on. */
+export const accrualKey = (a: { account: string; role: number }) => `${a.account.toLowerCase()}:${a.role}`;
+
+/**
+ * For each observed accrual, in the order given: it matches the split when the split predicted its
+ * (account, role) with exactly its amount and it is the only one observed for that (account, role).
+ */
+export function matchAccruals(expected: readonly AccrualFact[], observed: readonly AccrualFact[]): boolean[] {
+  const predicted = new Map(expected.map((a) => [accrualKey(a), a.amount]));
+  const seen = new Map<string, number>();
+  for (const a of observed) seen.set(accrualKey(a), (seen.get(accrualKey(a)) ?? 0) + 1);
+  return observed.map((a) => predicted.get(accrualKey(a)) === a.amount && seen.get(accrualKey(a)) === 1);
 }
 
 /**
- * Matches one observed RewardAccrued against the recomputed split: "match" when it was predicted
- * for that (inference, account, role), not yet observed, with exactly that amount.
+ * SPLIT_MISMATCH: the chain's accruals of an inference differ from the recomputed split, in
+ * number, accounts, roles or amounts (a missing, extra, repeated or wrong accrual).
  */
-export function classifyAccrual(row: ExpectedAccrual | null, amount: bigint): "match" | "unexpected" {
-  if (row === null || !row.expected || row.observed) return "unexpected";
-  return row.expectedAmount === amount ? "match" : "unexpected";
-}
-
-/** Running tally of an inference's accruals against the recomputed split. */
-export interface SplitTally {
-  expected: number;
-  matched: number;
-  unexpected: number;
-}
-
-/** SPLIT_MISMATCH holds until every predicted accrual was observed exactly and nothing else was. */
-export function splitMismatch(t: SplitTally): boolean {
-  return t.matched !== t.expected || t.unexpected > 0;
+export function splitMismatchOf(expected: readonly AccrualFact[], observed: readonly AccrualFact[]): boolean {
+  if (expected.length !== observed.length) return true;
+  return !matchAccruals(expected, observed).every(Boolean);
 }
 
 /**
@@ -96,14 +98,33 @@ export function storeViolations(violations: readonly Violation[]): StoredViolati
   return violations.map((v) => ({ rule: v.rule, contributionIds: v.contributionIds.map(String) }));
 }
 
+/**
+ * The stored violations column read back, defensively (it is JSON): entries with an unknown rule or
+ * no id list are dropped, and so are ids that are not decimal strings.
+ */
 export function loadViolations(stored: unknown): Violation[] {
   if (!Array.isArray(stored)) return [];
   const out: Violation[] = [];
   for (const v of stored as { rule?: unknown; contributionIds?: unknown }[]) {
-    if (!v || !RULES.includes(v.rule as Rule) || !Array.isArray(v.contributionIds)) continue;
-    out.push({ rule: v.rule as Rule, contributionIds: v.contributionIds.map((id) => BigInt(id as string)) });
+    if (!v || typeof v !== "object" || !RULES.includes(v.rule as Rule) || !Array.isArray(v.contributionIds)) continue;
+    const ids = v.contributionIds.filter((x): x is string => typeof x === "string" && /^[0-9]+$/.test(x));
+    out.push({ rule: v.rule as Rule, contributionIds: ids.map((id) => BigInt(id)) });
   }
   return out;
+}
+
+const listed = (ids: readonly bigint[]) => `contribution${ids.length === 1 ? "" : "s"} ${ids.map((i) => `#${i}`).join(", ")}`;
+
+/** Each rule's sentence for a reader, naming the contributions it concerns. */
+export const RULE_MESSAGES: Record<Rule, (ids: readonly bigint[]) => string> = {
+  CONTRIBUTION_NOT_ACCEPTED: (ids) => `${listed(ids)} ${ids.length === 1 ? "was" : "were"} not Accepted at the inference's block`,
+  OUTSIDE_TRAINING_LINEAGE: (ids) => `${listed(ids)} ${ids.length === 1 ? "comes" : "come"} from a datanet no training run of the model or its ancestors used`,
+  SPLIT_MISMATCH: () => "the RewardAccrued events differ from the split recomputed from the fee, the fee parameters then in force and the registries",
+};
+
+/** A violation with its sentence (what the API serves). */
+export function explain(v: Violation): Violation & { message: string } {
+  return { rule: v.rule, contributionIds: v.contributionIds, message: RULE_MESSAGES[v.rule](v.contributionIds) };
 }
 
 /** The training-run check: recompute root and count of the accepted set, compare with the claim. */

@@ -1,58 +1,23 @@
 /**
  * AttributionEngine events: attestors, fee parameters, inferences with their attributions and
- * audit verdict, reward accruals and claims.
+ * audit facts, reward accruals and claims. Facts only: what an inference is (its row, its
+ * attributions with the split recomputed and the run each drew on, the accruals the split
+ * predicts) and what the chain emitted (one row per RewardAccrued and RewardClaimed). Totals and
+ * the SPLIT_MISMATCH verdict (predicted against emitted accruals) are SQL over these facts
+ * (api/totals/, api/graphql/resolvers/inference.ts).
  *
- * SPLIT_MISMATCH is decided incrementally, without transaction receipts. InferenceAttributed
- * recomputes the split (core/split.ts) from the fee parameters in force and the registries, and
- * writes one expected rewardAccrual row per predicted (account, role). Each RewardAccrued that
- * follows in the same transaction fills its row and is classified "match" (predicted, first time,
- * same amount) or "unexpected"; the inference keeps counters and is marked SPLIT_MISMATCH until
- * matched == expected and unexpected == 0. Because the contract emits InferenceAttributed first
- * and all its RewardAccrued events right after it in the same transaction, the verdict is final
- * once that transaction's logs are processed. On PostgreSQL Ponder commits whole blocks, so no
- * reader sees the intermediate state; on PGlite Ponder 0.16 writes a block without a transaction,
- * so a reader can, for as long as the block takes to write (README, DATABASE_URL). Missing
- * accruals leave the flag set, extra or wrong ones set it. This costs a cache read and a buffered
- * write per accrual, where receipts would cost an RPC call per transaction during the sync and a
- * second decode of every log.
+ * The InferenceAttributed handler reads as three steps: gather what the registries say at this
+ * point (gatherFacts), recompute the split and the audit facts (assess), write the inference, its
+ * attributions and its predicted accruals (writeInference). Every read is by primary key from
+ * Ponder's cache; RewardAccrued and RewardClaimed read nothing.
  */
 import { ponder } from "ponder:registry";
-import { attestor, attribution, contribution, datanet, feeParamsChange, inference, inferenceSplitCheck, model, rewardAccrual, rewardClaim } from "ponder:schema";
-import {
-  classifyAccrual,
-  contributionRules,
-  loadViolations,
-  splitMismatch,
-  storeViolations,
-  verdict,
-  type AttributedFacts,
-} from "../core/audit.js";
+import { accrualExpectation, attestor, attribution, contribution, datanet, feeParamsChange, inference, model, rewardAccrual, rewardClaim } from "ponder:schema";
+import { contributionRules, storeViolations, type AttributedFacts } from "../core/audit.js";
+import { creditedRun, type LineageModel } from "../core/lineage.js";
 import { PPM, Status } from "../core/roles.js";
-import { splitFee, type AttributionInput } from "../core/split.js";
-import {
-  addAccountDatanets,
-  addAccountDay,
-  addAccountModel,
-  addContributionsEarned,
-  addDatanetsPaid,
-  addLineageEdges,
-  addModelInference,
-  addPaid,
-  bumpAccount,
-  bumpNetwork,
-  EdgeBatch,
-  emptyPaid,
-  getNetwork,
-  lower,
-  setNetworkFeeParams,
-  utcDay,
-  ZERO_ADDRESS,
-  type AccountDatanetFlow,
-  type Address,
-  type BlockRef,
-  type Db,
-  type PaidTotals,
-} from "./aggregates.js";
+import { splitFee, type AttributionInput, type Split } from "../core/split.js";
+import { feeParamsOf, lower, origin, readNetwork, updateNetwork, ZERO_ADDRESS, type Address, type Db, type NetworkRow } from "./state.js";
 
 /** Guard against a corrupt parent chain: the chain cannot make cycles, but the indexer never loops. */
 const MAX_LINEAGE_DEPTH = 256;
@@ -63,6 +28,7 @@ ponder.on("AttributionEngine:AttestorUpdated", async ({ event, context }) => {
     .insert(attestor)
     .values({ address: lower(address), allowed, changeCount: 1, blockNumber: event.block.number, transactionHash: event.transaction.hash })
     .onConflictDoUpdate((row) => ({ allowed, changeCount: row.changeCount + 1, blockNumber: event.block.number, transactionHash: event.transaction.hash }));
+  await updateNetwork(context.db, event.block);
 });
 
 ponder.on("AttributionEngine:FeeParamsUpdated", async ({ event, context }) => {
@@ -74,53 +40,55 @@ ponder.on("AttributionEngine:FeeParamsUpdated", async ({ event, context }) => {
       protocolFeeBps,
       modelOwnerShareBps,
       treasury: lower(treasury),
-      blockNumber: event.block.number,
-      timestamp: event.block.timestamp,
-      transactionHash: event.transaction.hash,
+      ...origin(event),
+      blockHash: event.block.hash,
     })
     .onConflictDoNothing();
-  await setNetworkFeeParams(context.db, { protocolFeeBps, modelOwnerShareBps, treasury }, event.block);
+  await updateNetwork(context.db, event.block, { feeParamsKnown: true, protocolFeeBps, modelOwnerShareBps, treasury: lower(treasury) });
 });
 
 type ModelRow = typeof model.$inferSelect;
+type InferenceEvent = Parameters<Parameters<typeof ponder.on<"AttributionEngine:InferenceAttributed">>[1]>[0]["event"];
 
 /** The model and its ancestors (parentModelId chain), nearest first; stops at an unknown parent. */
-async function ancestry(db: Db, self: ModelRow): Promise<{ id: bigint; trainedDatanetIds: readonly bigint[] }[]> {
-  const out = [{ id: self.id, trainedDatanetIds: self.trainedDatanetIds }];
+async function ancestry(db: Db, self: ModelRow): Promise<LineageModel[]> {
+  const out: LineageModel[] = [self];
   const seen = new Set([self.id]);
   let parentId = self.parentModelId;
   while (parentId !== null && !seen.has(parentId) && out.length < MAX_LINEAGE_DEPTH) {
     const parent = await db.find(model, { id: parentId });
     if (parent === null) break;
-    out.push({ id: parent.id, trainedDatanetIds: parent.trainedDatanetIds });
+    out.push(parent);
     seen.add(parent.id);
     parentId = parent.parentModelId;
   }
   return out;
 }
 
-ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) => {
-  const db = context.db;
-  const { inferenceId, modelId, payer, outputHash, fee, method } = event.args;
-  if ((await db.find(inference, { id: inferenceId })) !== null) return; // a repeated id: the first one stands
-  const n = Math.min(event.args.contributionIds.length, event.args.weightsPpm.length);
-  const contributionIds = event.args.contributionIds.slice(0, n);
-  const weightsPpm = event.args.weightsPpm.slice(0, n);
-  const blockNumber = event.block.number;
+/** One attributed contribution as the registries describe it at the inference (known: contribution and datanet seen). */
+interface Attributed extends AttributedFacts {
+  weightPpm: number;
+  contributor: Address | null;
+  datanetOwner: Address | null;
+  ownerShareBps: number;
+}
 
-  // What the registries say, as of this point in block and log order.
-  const net = await getNetwork(db, event.block);
+/** What the registries say at this point, in block and log order. */
+interface Facts {
+  net: NetworkRow | null;
+  served: ModelRow | null;
+  lineage: LineageModel[];
+  attributed: Attributed[];
+}
+
+/** Step 1: the state row, the served model and its ancestors, each attributed contribution and its datanet. */
+async function gatherFacts(db: Db, modelId: bigint, contributionIds: readonly bigint[], weightsPpm: readonly number[]): Promise<Facts> {
+  const net = await readNetwork(db);
   const served = await db.find(model, { id: modelId });
   const lineage = served === null ? [] : await ancestry(db, served);
-  const trainedBy = new Map<bigint, number>(); // datanet -> index in lineage of the nearest model trained on it
-  lineage.forEach((m, i) => m.trainedDatanetIds.forEach((d) => trainedBy.has(d) || trainedBy.set(d, i)));
-
-  const facts: AttributedFacts[] = [];
-  const inputs: AttributionInput[] = [];
-  const known: boolean[] = [];
-  const unknownContributionIds: bigint[] = [];
-  const datanets = new Map<bigint, { owner: Address; ownerShareBps: number } | null>(); // read each datanet once
-  for (let i = 0; i < n; i++) {
+  const datanets = new Map<bigint, { owner: Address; ownerShareBps: number } | null>(); // each datanet read once
+  const attributed: Attributed[] = [];
+  for (let i = 0; i < contributionIds.length; i++) {
     const contributionId = contributionIds[i]!;
     const c = await db.find(contribution, { id: contributionId });
     let d = c === null ? null : datanets.get(c.datanetId);
@@ -129,29 +97,36 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
       d = row === null ? null : { owner: row.owner, ownerShareBps: row.ownerShareBps };
       datanets.set(c.datanetId, d);
     }
-    d ??= null;
-    facts.push({ contributionId, status: c?.status ?? null, datanetId: c?.datanetId ?? null });
-    if (c === null) unknownContributionIds.push(contributionId);
-    known.push(c !== null && d !== null);
-    if (c !== null && d !== null) {
-      inputs.push({ contributionId, weightPpm: weightsPpm[i]!, datanetId: c.datanetId, datanetOwner: d.owner, ownerShareBps: d.ownerShareBps, contributor: c.contributor });
-    }
+    attributed.push({
+      contributionId,
+      weightPpm: weightsPpm[i]!,
+      status: c?.status ?? null,
+      datanetId: c?.datanetId ?? null,
+      contributor: c && d ? c.contributor : null,
+      datanetOwner: d?.owner ?? null,
+      ownerShareBps: d?.ownerShareBps ?? 0,
+    });
   }
+  return { net, served, lineage, attributed };
+}
 
-  // The split as it should be. Contributions whose payees are unknown get their share computed but
-  // no expected accrual, so the chain's accruals for them show up as SPLIT_MISMATCH.
-  const split = splitFee({
-    fee,
-    params: { protocolFeeBps: net.protocolFeeBps, modelOwnerShareBps: net.modelOwnerShareBps, treasury: net.treasury },
-    modelOwner: served?.owner ?? ZERO_ADDRESS,
-    attributions: inputs,
-  });
-  const lines = new Map(split.lines.map((l) => [l.contributionId, l]));
+/** Step 2: the split as it should be and the contribution rules. */
+function assess(facts: Facts, fee: bigint) {
+  // Contributions whose payees are unknown get their share computed but no predicted accrual, so
+  // the chain's accruals for them show up as SPLIT_MISMATCH.
+  const inputs: AttributionInput[] = facts.attributed
+    .filter((a) => a.contributor !== null && a.datanetOwner !== null && a.datanetId !== null)
+    .map((a) => ({ contributionId: a.contributionId, weightPpm: a.weightPpm, datanetId: a.datanetId!, datanetOwner: a.datanetOwner!, ownerShareBps: a.ownerShareBps, contributor: a.contributor! }));
+  const split = splitFee({ fee, params: feeParamsOf(facts.net), modelOwner: facts.served?.owner ?? ZERO_ADDRESS, attributions: inputs });
+  const trained = new Set(facts.lineage.flatMap((m) => m.trainedDatanetIds));
+  const violations = contributionRules(facts.attributed, trained);
+  return { split, violations };
+}
 
-  const base = contributionRules(facts, new Set(trainedBy.keys()));
-  const mismatch = split.accruals.length > 0; // until the RewardAccrued events match
-  const v = verdict(base, mismatch, contributionIds);
-
+/** Step 3: the inference row, one attribution row per distinct contribution, the predicted accruals. */
+async function writeInference(db: Db, event: InferenceEvent, facts: Facts, split: Split, violations: ReturnType<typeof contributionRules>): Promise<void> {
+  const { inferenceId, modelId, payer, outputHash, fee, method } = event.args;
+  const { blockNumber, at } = { blockNumber: event.block.number, at: event.id };
   await db.insert(inference).values({
     id: inferenceId,
     modelId,
@@ -159,204 +134,99 @@ ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) =>
     outputHash,
     fee,
     method,
-    attributionCount: n,
-    contributionIds,
-    weightsPpm,
+    attributionCount: facts.attributed.length,
+    contributionIds: facts.attributed.map((a) => a.contributionId),
+    weightsPpm: facts.attributed.map((a) => a.weightPpm),
     sender: lower(event.transaction.from),
-    modelKnown: served !== null,
-    unknownContributionIds,
-    clean: v.clean,
-    violations: storeViolations(v.violations),
-    notAccepted: base.some((x) => x.rule === "CONTRIBUTION_NOT_ACCEPTED"),
-    outsideLineage: base.some((x) => x.rule === "OUTSIDE_TRAINING_LINEAGE"),
-    splitMismatch: mismatch,
+    modelKnown: facts.served !== null,
+    unknownContributionIds: facts.attributed.filter((a) => a.status === null).map((a) => a.contributionId),
+    violations: storeViolations(violations),
+    notAccepted: violations.some((v) => v.rule === "CONTRIBUTION_NOT_ACCEPTED"),
+    outsideLineage: violations.some((v) => v.rule === "OUTSIDE_TRAINING_LINEAGE"),
+    expectedAccrualCount: split.accruals.length,
     blockNumber,
+    blockHash: event.block.hash,
     timestamp: event.block.timestamp,
     transactionHash: event.transaction.hash,
     logIndex: event.log.logIndex,
-    at: event.id,
+    at,
   });
 
-  await db.insert(inferenceSplitCheck).values({ inferenceId, modelId, expected: split.accruals.length, matched: 0, unexpected: 0, mismatch });
-  const day = utcDay(event.block.timestamp);
-  if (split.accruals.length > 0) {
-    await db
-      .insert(rewardAccrual)
-      .values(
-        split.accruals.map((a) => ({
-          inferenceId,
-          account: lower(a.account),
-          role: a.role,
-          amount: 0n,
-          expectedAmount: a.amount,
-          expected: true,
-          observed: false,
-          matched: false,
-          modelId,
-          day,
-          blockNumber,
-          timestamp: event.block.timestamp,
-          transactionHash: event.transaction.hash,
-          logIndex: event.log.logIndex,
-          at: event.id,
-        })),
-      )
-      .onConflictDoNothing();
-  }
-
-  // Attribution rows and what flowed where, summed in memory so each aggregate table takes one
-  // store call per inference. A contribution attributed twice keeps its first row (by position).
-  const rows = [];
-  const rowIds = new Set<bigint>();
-  const perContribution = new Map<bigint, PaidTotals>();
-  const perDatanet = new Map<bigint, PaidTotals>();
-  const perAccountDatanet = new Map<string, AccountDatanetFlow>();
-  const edges = new EdgeBatch();
-  for (let i = 0; i < n; i++) {
-    const contributionId = contributionIds[i]!;
-    const weight = weightsPpm[i]!;
-    const fact = facts[i]!;
-    const line = known[i] ? lines.get(contributionId) : undefined;
-    const share = line?.share ?? (split.pool * BigInt(weight)) / BigInt(PPM);
-    const ownerCut = line?.ownerCut ?? 0n;
-    const contributorCut = line?.contributorCut ?? 0n;
-    const trainer = fact.datanetId === null ? undefined : trainedBy.get(fact.datanetId);
-    const row = {
+  // A contribution attributed twice keeps its first row (by position).
+  const lines = new Map(split.lines.map((l) => [l.contributionId, l]));
+  const seen = new Set<bigint>();
+  const rows: (typeof attribution.$inferInsert)[] = [];
+  facts.attributed.forEach((a, position) => {
+    if (seen.has(a.contributionId)) return;
+    seen.add(a.contributionId);
+    const line = lines.get(a.contributionId);
+    const run = a.datanetId === null ? null : creditedRun(facts.lineage, a.datanetId);
+    rows.push({
       inferenceId,
-      contributionId,
-      position: i,
+      contributionId: a.contributionId,
+      position,
       modelId,
-      weightPpm: weight,
-      share,
-      ownerCut,
-      contributorCut,
-      datanetId: fact.datanetId,
+      weightPpm: a.weightPpm,
+      share: line?.share ?? (split.pool * BigInt(a.weightPpm)) / BigInt(PPM),
+      ownerCut: line?.ownerCut ?? 0n,
+      contributorCut: line?.contributorCut ?? 0n,
+      datanetId: a.datanetId,
       contributor: line ? lower(line.contributor) : null,
       datanetOwner: line ? lower(line.datanetOwner) : null,
-      contributionKnown: fact.status !== null,
-      statusAtInference: fact.status,
-      accepted: fact.status === Status.Accepted,
-      inLineage: trainer !== undefined,
+      contributionKnown: a.status !== null,
+      statusAtInference: a.status,
+      accepted: a.status === Status.Accepted,
+      inLineage: run !== null,
+      trainerModelId: run?.trainerModelId ?? null,
+      runVersion: run?.runVersion ?? null,
       blockNumber,
       timestamp: event.block.timestamp,
-    };
-    if (!rowIds.has(contributionId)) {
-      rowIds.add(contributionId);
-      rows.push(row);
-    }
-    if (fact.status === null || fact.datanetId === null) continue;
-    const paid: PaidTotals = { attributions: 1, weightPpm: BigInt(weight), share, ownerCut, contributorCut };
-    const earned = perContribution.get(contributionId) ?? emptyPaid();
-    addPaid(earned, paid);
-    perContribution.set(contributionId, earned);
-    if (line) {
-      // the datanet is known too
-      const dn = perDatanet.get(fact.datanetId) ?? emptyPaid();
-      addPaid(dn, paid);
-      perDatanet.set(fact.datanetId, dn);
-      for (const [account, o, c] of [[lower(line.datanetOwner), ownerCut, 0n], [lower(line.contributor), 0n, contributorCut]] as const) {
-        const key = `${account}|${fact.datanetId}`;
-        const ad = perAccountDatanet.get(key) ?? { account, datanetId: fact.datanetId, ownerCut: 0n, contributorCut: 0n, attributions: 0 };
-        ad.ownerCut += o;
-        ad.contributorCut += c;
-        ad.attributions += 1;
-        perAccountDatanet.set(key, ad);
-      }
-    }
-    // Lineage: served model -(ADAPTS)-> ... -> trainer -(TRAINED_ON)-> datanet -> contribution -> contributor.
-    const w = BigInt(weight);
-    const d = String(fact.datanetId);
-    if (trainer === undefined) {
-      edges.add(modelId, "UNTRAINED", String(modelId), d, w, share);
-    } else {
-      for (let k = 0; k < trainer; k++) edges.add(modelId, "ADAPTS", String(lineage[k]!.id), String(lineage[k + 1]!.id), w, share);
-      edges.add(modelId, "TRAINED_ON", String(lineage[trainer]!.id), d, w, share);
-    }
-    edges.add(modelId, "HAS_CONTRIBUTION", d, String(contributionId), w, share);
-    if (line) edges.add(modelId, "CONTRIBUTED_BY", String(contributionId), lower(line.contributor), w, contributorCut);
-  }
-  // A new inference id has no attribution rows yet and the rows are distinct: a plain insert.
-  if (rows.length > 0) await db.insert(attribution).values(rows);
-  await addContributionsEarned(db, perContribution);
-  await addDatanetsPaid(db, perDatanet);
-  await addAccountDatanets(db, perAccountDatanet);
-  await addLineageEdges(db, edges);
-
-  const flagged = v.clean ? 0 : 1;
-  if (served !== null) await addModelInference(db, modelId, { inferences: 1, attributions: n, fees: fee, flagged });
-  await bumpAccount(db, payer, { inferencesPaid: 1, feesPaid: fee }, event.block, { inferenceCount: 1, attributionCount: n, totalFees: fee, flaggedInferenceCount: flagged });
-});
-
-ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
-  const db = context.db;
-  const { account, inferenceId, role, amount } = event.args;
-  const blockNumber = event.block.number;
-  const key = { inferenceId, account: lower(account), role };
-  const check = await db.find(inferenceSplitCheck, { inferenceId });
-  const observedAt = {
-    day: utcDay(event.block.timestamp),
-    blockNumber,
-    timestamp: event.block.timestamp,
-    transactionHash: event.transaction.hash,
-    logIndex: event.log.logIndex,
-    at: event.id,
-  };
-  // One upsert: an accrual nobody predicted is inserted as unexpected; a predicted row is filled
-  // and classified against the prediction (the update function runs only when the row exists).
-  let kind = "unexpected" as "match" | "unexpected";
-  await db
-    .insert(rewardAccrual)
-    .values({ ...key, amount, expectedAmount: 0n, expected: false, observed: true, matched: false, modelId: check?.modelId ?? null, ...observedAt })
-    .onConflictDoUpdate((row) => {
-      kind = classifyAccrual(row, amount);
-      return { amount: row.amount + amount, observed: true, matched: kind === "match", ...observedAt };
     });
-
-  if (check !== null) {
-    const matched = check.matched + (kind === "match" ? 1 : 0);
-    const unexpected = check.unexpected + (kind === "match" ? 0 : 1);
-    const mismatch = splitMismatch({ expected: check.expected, matched, unexpected });
-    const { mismatch: before, modelId } = check; // read before the update: found rows are live views of the cache
-    await db.update(inferenceSplitCheck, { inferenceId }).set({ matched, unexpected, mismatch });
-    if (mismatch !== before) await setSplitVerdict(db, inferenceId, mismatch, event.block);
-    await addAccountModel(db, account, modelId, amount);
-  }
-  await bumpAccount(db, account, { accrued: amount, accrualCount: 1, role: role as 0 | 1 | 2 | 3, roleAmount: amount }, event.block, { totalAccrued: amount });
-  await addAccountDay(db, account, event.block.timestamp, { accrued: amount });
-});
-
-/** Rewrites an inference's verdict when its SPLIT_MISMATCH flag flips (at most a few times per inference). */
-async function setSplitVerdict(db: Db, inferenceId: bigint, mismatch: boolean, block: BlockRef): Promise<void> {
-  const inf = await db.find(inference, { id: inferenceId });
-  if (inf === null) return;
-  const base = loadViolations(inf.violations).filter((x) => x.rule !== "SPLIT_MISMATCH");
-  const v = verdict(base, mismatch, inf.contributionIds);
-  const wasClean = inf.clean;
-  await db.update(inference, { id: inferenceId }).set({ splitMismatch: mismatch, clean: v.clean, violations: storeViolations(v.violations) });
-  if (v.clean !== wasClean) {
-    const flagged = v.clean ? -1 : 1;
-    if (inf.modelKnown) await addModelInference(db, inf.modelId, { inferences: 0, attributions: 0, fees: 0n, flagged });
-    await bumpNetwork(db, { flaggedInferenceCount: flagged }, block);
+  });
+  if (rows.length > 0) await db.insert(attribution).values(rows);
+  if (split.accruals.length > 0) {
+    await db.insert(accrualExpectation).values(split.accruals.map((a) => ({ inferenceId, account: lower(a.account), role: a.role, amount: a.amount })));
   }
 }
 
-ponder.on("AttributionEngine:RewardClaimed", async ({ event, context }) => {
+ponder.on("AttributionEngine:InferenceAttributed", async ({ event, context }) => {
   const db = context.db;
+  const { inferenceId, modelId, fee } = event.args;
+  const net = await readNetwork(db);
+  // Ids count up: only an id at or below the highest seen can be a repeat (the first one stands).
+  if (net !== null && inferenceId <= net.lastInferenceId && (await db.find(inference, { id: inferenceId })) !== null) return;
+  const n = Math.min(event.args.contributionIds.length, event.args.weightsPpm.length);
+  const facts = await gatherFacts(db, modelId, event.args.contributionIds.slice(0, n), event.args.weightsPpm.slice(0, n));
+  const { split, violations } = assess(facts, fee);
+  await writeInference(db, event, facts, split, violations);
+  await updateNetwork(db, event.block, inferenceId > (net?.lastInferenceId ?? 0n) ? { lastInferenceId: inferenceId } : {}, facts.net);
+});
+
+ponder.on("AttributionEngine:RewardAccrued", async ({ event, context }) => {
+  const { account, inferenceId, role, amount } = event.args;
+  await context.db.insert(rewardAccrual).values({
+    id: event.id,
+    inferenceId,
+    account: lower(account),
+    role,
+    amount,
+    ...origin(event),
+    blockHash: event.block.hash,
+  });
+});
+
+ponder.on("AttributionEngine:RewardClaimed", async ({ event, context }) => {
   const { account, to, amount } = event.args;
-  const before = await bumpAccount(db, account, { claimed: amount, claimCount: 1 }, event.block, { totalClaimed: amount });
-  await db
+  await context.db
     .insert(rewardClaim)
     .values({
       id: event.id,
       account: lower(account),
       to: lower(to),
       amount,
-      unbacked: before === null || before.claimable < amount,
-      blockNumber: event.block.number,
-      timestamp: event.block.timestamp,
-      transactionHash: event.transaction.hash,
-      logIndex: event.log.logIndex,
+      ...origin(event),
     })
     .onConflictDoNothing();
-  await addAccountDay(db, account, event.block.timestamp, { claimed: amount });
+  await updateNetwork(context.db, event.block);
 });
+

@@ -1,8 +1,8 @@
-/** DatanetRegistry events: datanets, allow-lists, contributions and their status history. */
+/** DatanetRegistry events: datanets, allow-lists, contributions and their status history (facts only). */
 import { ponder } from "ponder:registry";
 import { acceptedContribution, contribution, contributionStatusChange, datanet, datanetAcceptedSet, datanetAllowlist } from "ponder:schema";
 import { Status } from "../core/roles.js";
-import { bumpAccount, lower, moveDatanetStatus, type Db } from "./aggregates.js";
+import { lower, origin, updateNetwork, type Db } from "./state.js";
 
 ponder.on("DatanetRegistry:DatanetCreated", async ({ event, context }) => {
   const { datanetId, owner, name, metadataURI, ownerShareBps, permissioned } = event.args;
@@ -15,16 +15,11 @@ ponder.on("DatanetRegistry:DatanetCreated", async ({ event, context }) => {
       metadataURI,
       ownerShareBps,
       permissioned,
-      contributionCount: 0, pendingCount: 0, acceptedCount: 0, rejectedCount: 0, revokedCount: 0,
-      trainingRunCount: 0, attributionCount: 0,
-      weightPpmTotal: 0n, totalPaid: 0n, ownerCutTotal: 0n, contributorCutTotal: 0n,
-      blockNumber: event.block.number,
-      timestamp: event.block.timestamp,
-      transactionHash: event.transaction.hash,
+      ...origin(event),
+      blockHash: event.block.hash,
     })
-    .onConflictDoNothing();
-  if (inserted === null) return; // a second DatanetCreated for one id: the first one stands
-  await bumpAccount(context.db, owner, { datanetCount: 1 }, event.block, { datanetCount: 1 });
+    .onConflictDoNothing(); // a second DatanetCreated for one id: the first one stands
+  await updateNetwork(context.db, event.block);
 });
 
 ponder.on("DatanetRegistry:ContributorAllowlistUpdated", async ({ event, context }) => {
@@ -34,6 +29,7 @@ ponder.on("DatanetRegistry:ContributorAllowlistUpdated", async ({ event, context
     .insert(datanetAllowlist)
     .values({ datanetId, account: lower(account), ...values })
     .onConflictDoUpdate(values);
+  await updateNetwork(context.db, event.block);
 });
 
 ponder.on("DatanetRegistry:ContributionSubmitted", async ({ event, context }) => {
@@ -52,11 +48,6 @@ ponder.on("DatanetRegistry:ContributionSubmitted", async ({ event, context }) =>
       acceptedAt: null,
       revokedAt: null,
       datanetKnown,
-      inferenceCount: 0,
-      weightPpmTotal: 0n,
-      earned: 0n,
-      ownerCut: 0n,
-      contributorCut: 0n,
       blockNumber: event.block.number,
       timestamp: event.block.timestamp,
       transactionHash: event.transaction.hash,
@@ -72,31 +63,31 @@ ponder.on("DatanetRegistry:ContributionSubmitted", async ({ event, context }) =>
     by: contributor,
     contributionKnown: inserted !== null,
   });
-  if (inserted === null) return;
-  await moveDatanetStatus(context.db, datanetId, null, Status.Pending);
-  await bumpAccount(context.db, contributor, { contributionCount: 1 }, event.block, { contributionCount: 1 });
+  await updateNetwork(context.db, event.block);
 });
 
 ponder.on("DatanetRegistry:ContributionReviewed", async ({ event, context }) => {
   const { contributionId, datanetId, reviewer, status, reason } = event.args;
   await changeStatus(context.db, event, { contributionId, datanetId, status, reason, by: reviewer });
+  await updateNetwork(context.db, event.block);
 });
 
 ponder.on("DatanetRegistry:ContributionRevoked", async ({ event, context }) => {
   const { contributionId, datanetId, contributor } = event.args;
   await changeStatus(context.db, event, { contributionId, datanetId, status: Status.Revoked, reason: null, by: contributor });
+  await updateNetwork(context.db, event.block);
 });
 
 interface EventAt {
   id: string;
   log: { logIndex: number };
-  block: { number: bigint; timestamp: bigint };
+  block: { number: bigint; timestamp: bigint; hash: `0x${string}` };
   transaction: { hash: `0x${string}` };
 }
 
 /**
- * Applies a review or revocation: the contribution's status and accept/revoke checkpoints, its
- * datanet's status counters, the accepted set used by training checks, and the history row.
+ * Applies a review or revocation: the contribution's status and accept/revoke checkpoints, the
+ * accepted set used by training checks, and the history row.
  * An event about a contribution the indexer never saw is recorded (contributionKnown false) only.
  */
 async function changeStatus(
@@ -114,7 +105,6 @@ async function changeStatus(
     ...(c.status === Status.Accepted ? { acceptedAt: event.id } : {}),
     ...(c.status === Status.Revoked ? { revokedAt: event.id } : {}),
   });
-  await moveDatanetStatus(db, datanetId, previous, c.status);
   if (c.status === Status.Accepted && previous !== Status.Accepted) {
     await db
       .insert(acceptedContribution)
@@ -167,10 +157,8 @@ async function recordStatusChange(
       reason: c.reason,
       by: lower(c.by),
       contributionKnown: c.contributionKnown,
-      blockNumber: event.block.number,
-      timestamp: event.block.timestamp,
-      transactionHash: event.transaction.hash,
-      logIndex: event.log.logIndex,
+      ...origin(event),
+      blockHash: event.block.hash,
     })
     .onConflictDoNothing();
 }

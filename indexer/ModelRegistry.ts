@@ -2,8 +2,9 @@
 import { ponder } from "ponder:registry";
 import { datanet, datanetAcceptedSet, model, trainingRun, trainingRunDatanet } from "ponder:schema";
 import { verifyTraining } from "../core/audit.js";
+import { latestRuns } from "../core/lineage.js";
 import { sortedUnique } from "../core/merkle.js";
-import { bumpAccount, bumpNetwork, lower, type Db } from "./aggregates.js";
+import { lower, origin, updateNetwork, type Db } from "./state.js";
 
 ponder.on("ModelRegistry:ModelRegistered", async ({ event, context }) => {
   const { modelId, owner, parentModelId, name, baseModel, metadataURI } = event.args;
@@ -18,19 +19,13 @@ ponder.on("ModelRegistry:ModelRegistered", async ({ event, context }) => {
       name,
       baseModel,
       metadataURI,
-      trainingRunCount: 0,
       trainedDatanetIds: [],
-      inferenceCount: 0,
-      attributionCount: 0,
-      totalFees: 0n,
-      flaggedInferenceCount: 0,
-      blockNumber: event.block.number,
-      timestamp: event.block.timestamp,
-      transactionHash: event.transaction.hash,
+      latestRunVersions: [],
+      ...origin(event),
+      blockHash: event.block.hash,
     })
-    .onConflictDoNothing();
-  if (inserted === null) return;
-  await bumpAccount(context.db, owner, { modelCount: 1 }, event.block, { modelCount: 1 });
+    .onConflictDoNothing(); // a second ModelRegistered for one id: the first one stands
+  await updateNetwork(context.db, event.block);
 });
 
 ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
@@ -58,30 +53,19 @@ ponder.on("ModelRegistry:ModelTrained", async ({ event, context }) => {
       artifactHash,
       modelKnown: owner !== null,
       unknownDatanetIds,
-      blockNumber: event.block.number,
-      timestamp: event.block.timestamp,
-      transactionHash: event.transaction.hash,
-      logIndex: event.log.logIndex,
+      ...origin(event),
+      blockHash: event.block.hash,
       at: event.id,
     })
     .onConflictDoNothing();
-  if (inserted === null) return;
-
-  if (named.length > 0) {
-    await db.insert(trainingRunDatanet).values(named.map((datanetId) => ({ modelId, version, datanetId }))).onConflictDoNothing();
+  if (inserted !== null) {
+    if (named.length > 0) {
+      await db.insert(trainingRunDatanet).values(named.map((datanetId) => ({ modelId, version, datanetId }))).onConflictDoNothing();
+    }
+    // The run each datanet now draws on: this one, for the datanets it names.
+    if (owner !== null) await db.update(model, { id: modelId }).set(latestRuns(owner, named, version));
   }
-  for (const id of named) {
-    if (unknownDatanetIds.includes(id)) continue;
-    await db.update(datanet, { id }).set((row) => ({ trainingRunCount: row.trainingRunCount + 1 }));
-  }
-  if (owner !== null) {
-    const trained = sortedUnique([...owner.trainedDatanetIds, ...named]);
-    await db.update(model, { id: modelId }).set((row) => ({
-      trainingRunCount: row.trainingRunCount + 1,
-      trainedDatanetIds: trained,
-    }));
-  }
-  await bumpNetwork(db, { trainingRunCount: 1, unverifiedTrainingRunCount: check.verified ? 0 : 1 }, event.block);
+  await updateNetwork(db, event.block);
 });
 
 /**

@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AttributionEngineAbi, ModelRegistryAbi } from "../abis/index.js";
 import * as schema from "../ponder.schema.js";
-import { gql } from "../api/testkit.js";
-import { startProtocolChain, type ProtocolChain } from "../contracts/test/protocol.js";
-import { accrualSumMismatches, claimableMismatches } from "./checks.js";
+import { gql } from "../testkit/api.js";
+import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
+import { accrualSumMismatches, claimableMismatches } from "../testkit/checks.js";
 import { declaredTables } from "./digest.js";
-import { driveEdgeScenario, driveMoreActivity, type ScenarioExpectations } from "./scenario.js";
-import { computeDigest, freshDatabase, postgresAvailable, sqlRows, startIndexer, writeDeploymentFile, type DbKind } from "./testkit.js";
+import { driveEdgeScenario, driveMoreActivity, type ScenarioExpectations } from "../testkit/edgeScenario.js";
+import { computeDigest, freshDatabase, postgresAvailable, sqlRows, startIndexer, writeDeploymentFile, type DbKind } from "../testkit/indexer.js";
 
 const hasPostgres = await postgresAvailable();
 

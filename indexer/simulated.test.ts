@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createPublicClient, http, type PublicClient } from "viem";
-import { startDevChain, type DevChain } from "../sim/devchain.js";
+import { startDevChain, type DevChain } from "../chain/devchain.js";
 import { simulate, type Manifest } from "../sim/index.js";
-import { allMismatches, type Truth } from "./checks.js";
-import { computeDigest, freshDatabase, postgresAvailable, startIndexer, writeDeploymentFile, type DbKind } from "./testkit.js";
+import { allMismatches, type Truth } from "../testkit/checks.js";
+import { computeDigest, freshDatabase, postgresAvailable, startIndexer, writeDeploymentFile, type DbKind } from "../testkit/indexer.js";
 
 const hasPostgres = await postgresAvailable();
 let chain: DevChain;

@@ -20,3 +20,19 @@ export function explorerDistIsFresh(): boolean {
   const sources = Math.max(newest(join(explorerRoot, "src")), newest(join(explorerRoot, "index.html")), newest(join(explorerRoot, "vite.config.ts")));
   return existsSync(built) && statSync(built).mtimeMs > sources;
 }
+
+/**
+ * A production build of the explorer into `outDir` (React's production bundle even under vitest,
+ * which sets NODE_ENV=test).
+ */
+export async function buildExplorer(outDir: string): Promise<void> {
+  const { build } = await import("vite");
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ configFile: join(explorerRoot, "vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
+}

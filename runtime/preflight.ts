@@ -6,6 +6,7 @@
 import { createServer } from "node:net";
 import pg from "pg";
 import type { Deployment } from "../chain/deployment.js";
+import { describeOutcome, isTransient, parseRetryAfter, retryDelayMs, STARTUP_RETRY, type RetryPolicy, type RpcOutcome } from "../core/retry.js";
 
 export class StartupError extends Error {
   constructor(message: string) {
@@ -14,7 +15,26 @@ export class StartupError extends Error {
   }
 }
 
-export async function rpcChainId(rpcUrl: string, timeoutMs = 5000): Promise<number> {
+export interface RetryOptions {
+  policy?: RetryPolicy;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** Waits between attempts (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Told of each failed attempt that will be retried. */
+  onRetry?: (failure: string, waitMs: number, attempt: number) => void;
+}
+
+const sleepMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function networkMessage(e: unknown): string {
+  const err = e as Error & { cause?: { message?: string; code?: string } };
+  if (err.name === "TimeoutError") return "timed out";
+  return err.cause ? String(err.cause.code ?? err.cause.message ?? err.cause) : err.message;
+}
+
+/** One eth_chainId request: the chain id, or what went wrong (never throws). */
+export async function chainIdAttempt(rpcUrl: string, timeoutMs: number): Promise<{ outcome: RpcOutcome; chainId?: number }> {
   let res: Response;
   try {
     res = await fetch(rpcUrl, {
@@ -24,13 +44,52 @@ export async function rpcChainId(rpcUrl: string, timeoutMs = 5000): Promise<numb
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
-    throw new StartupError(`RPC_URL ${rpcUrl} is unreachable (${(e as Error).cause ? String((e as Error & { cause: Error }).cause.message ?? (e as Error).cause) : (e as Error).message}); start the node or fix RPC_URL`);
+    return { outcome: { kind: "network", message: networkMessage(e) } };
   }
-  const body = (await res.json().catch(() => null)) as { result?: string } | null;
-  if (!res.ok || typeof body?.result !== "string") {
-    throw new StartupError(`RPC_URL ${rpcUrl} answered eth_chainId with HTTP ${res.status} and no chain id; is it an Ethereum JSON-RPC endpoint?`);
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (e) {
+    return { outcome: { kind: "network", message: networkMessage(e) } };
   }
-  return Number(BigInt(body.result));
+  if (!res.ok) return { outcome: { kind: "http", status: res.status, retryAfter: res.headers.get("retry-after") } };
+  let body: { result?: unknown; error?: { code?: unknown; message?: unknown } } | null;
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return { outcome: { kind: "unparsable", status: res.status } };
+  }
+  if (body?.error && typeof body.error === "object") {
+    const code = typeof body.error.code === "number" ? body.error.code : 0;
+    return { outcome: { kind: "rpc-error", code, message: String(body.error.message ?? "") } };
+  }
+  if (typeof body?.result !== "string" || !/^0x[0-9a-fA-F]+$/.test(body.result)) return { outcome: { kind: "no-result" } };
+  return { outcome: { kind: "ok" }, chainId: Number(BigInt(body.result)) };
+}
+
+/**
+ * The chain id of the node at `rpcUrl`, asked again with backoff while it answers with something a
+ * retry can mend (429, 5xx, a JSON-RPC server error, a cut-off body, a dropped connection).
+ */
+export async function rpcChainId(rpcUrl: string, opts: RetryOptions = {}): Promise<number> {
+  const policy = opts.policy ?? STARTUP_RETRY;
+  const sleep = opts.sleep ?? sleepMs;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    const { outcome, chainId } = await chainIdAttempt(rpcUrl, opts.timeoutMs ?? 5000);
+    if (chainId !== undefined) return chainId;
+    const failure = describeOutcome(outcome);
+    const retryAfter = outcome.kind === "http" ? parseRetryAfter(outcome.retryAfter, Date.now()) : null;
+    const wait = isTransient(outcome) ? retryDelayMs(attempt, policy, retryAfter) : null;
+    if (wait === null) {
+      const tries = attempt === 1 ? "" : ` after ${attempt} attempts in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      if (outcome.kind === "network") throw new StartupError(`RPC_URL ${rpcUrl} is unreachable${tries} (${failure}); start the node or fix RPC_URL`);
+      if (isTransient(outcome)) throw new StartupError(`RPC_URL ${rpcUrl} did not give its chain id${tries} (last: ${failure}); check the endpoint and its rate limit, or use another RPC_URL`);
+      throw new StartupError(`RPC_URL ${rpcUrl} answered eth_chainId with ${failure} and no chain id; is it an Ethereum JSON-RPC endpoint?`);
+    }
+    opts.onRetry?.(failure, wait, attempt);
+    await sleep(wait);
+  }
 }
 
 export function checkChainIds(args: { rpcUrl: string; rpcChainId: number; configuredChainId?: number; deployment: Deployment; deploymentFile: string }): void {
@@ -65,16 +124,31 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function checkPostgres(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === "ECONNREFUSED" ? "connection refused" : err.message;
-    throw new StartupError(`PostgreSQL at ${redactUrl(databaseUrl)} refused the connection (${reason}); start PostgreSQL or fix DATABASE_URL, or unset DATABASE_URL to use the embedded PGlite database`);
-  } finally {
-    await client.end().catch(() => {});
+/** PostgreSQL errors a retry can mend: the server is down, starting up or shutting down. */
+const TRANSIENT_PG = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P03", "57P01", "53300"]);
+
+export async function checkPostgres(databaseUrl: string, opts: RetryOptions = {}): Promise<void> {
+  const policy = opts.policy ?? STARTUP_RETRY;
+  const sleep = opts.sleep ?? sleepMs;
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: opts.timeoutMs ?? 5000 });
+    try {
+      await client.connect();
+      await client.query("select 1");
+      return;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const reason = err.code === "ECONNREFUSED" ? "connection refused" : err.message;
+      const transient = TRANSIENT_PG.has(err.code ?? "") || /timeout/i.test(err.message);
+      const wait = transient ? retryDelayMs(attempt, policy) : null;
+      if (wait === null) {
+        const tries = attempt === 1 ? "" : ` ${attempt} times`;
+        throw new StartupError(`PostgreSQL at ${redactUrl(databaseUrl)} refused the connection${tries} (${reason}); start PostgreSQL or fix DATABASE_URL, or unset DATABASE_URL to use the embedded PGlite database`);
+      }
+      opts.onRetry?.(reason, wait, attempt);
+      await sleep(wait);
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 }

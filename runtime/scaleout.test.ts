@@ -9,7 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { ANVIL_KEYS, freePort, startAnvil, type AnvilHandle } from "../chain/anvil.js";
 import { deployProtocol } from "../chain/deploy.js";
 import { simulate, type Manifest } from "../sim/index.js";
-import { freshDatabase, postgresAvailable, startIndexer, writeDeploymentFile, type IndexerRun, type TestDatabase } from "../indexer/testkit.js";
+import { freshDatabase, postgresAvailable, startIndexer, writeDeploymentFile, type IndexerRun, type TestDatabase } from "../testkit/indexer.js";
 import { spawnPonder, type PonderHandle } from "./ponder.js";
 import { AttributionEngineAbi } from "../abis/index.js";
 

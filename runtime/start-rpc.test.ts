@@ -13,7 +13,7 @@ import { foundry } from "viem/chains";
 import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi, OpenTokenAbi } from "../abis/index.js";
 import { freePort } from "../chain/anvil.js";
 import { merkleRoot } from "../core/merkle.js";
-import { startDevChain, type DevChain } from "../sim/devchain.js";
+import { startDevChain, type DevChain } from "../chain/devchain.js";
 import { projectRoot } from "./ponder.js";
 
 describe("npm start with RPC_URL indexes that chain", () => {

@@ -8,7 +8,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { checkPortFree } from "../runtime/preflight.js";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
-import { devnetArgs, startDevChain, type DevChain } from "../sim/devchain.js";
+import { devnetArgs, startDevChain, type DevChain } from "../chain/devchain.js";
 import { installLifecycle, isShuttingDown, onShutdown, shutdown, trackProcessGroup } from "../runtime/lifecycle.js";
 import { SCALES, simulate, type Scale } from "../sim/scenario.js";
 

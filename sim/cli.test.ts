@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startDevChain, type DevChain } from "./devchain.js";
+import { startDevChain, type DevChain } from "../chain/devchain.js";
 import { Rpc } from "./rpc.js";
 
 const root = join(import.meta.dirname, "..");

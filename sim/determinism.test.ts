@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { startDevChain } from "./devchain.js";
+import { startDevChain } from "../chain/devchain.js";
 import { simulate, type Manifest } from "./scenario.js";
 import { eventDigest, readProtocolLogs } from "./replay.js";
 import { Rpc } from "./rpc.js";

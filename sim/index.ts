@@ -3,5 +3,5 @@ export { simulate, SCALES, type Scale, type SimulateOptions, type Manifest, type
 export { startLiveActivity } from "./live.js";
 export { inspectNode, devnetRefusal } from "./node.js";
 export { SimulationError } from "./sender.js";
-export { startDevChain, type DevChain } from "./devchain.js";
+export { startDevChain, type DevChain } from "../chain/devchain.js";
 export { readProtocolLogs, replay, eventDigest } from "./replay.js";

@@ -9,7 +9,7 @@ import type { Deployment } from "../chain/deployment.js";
 import { MAX_ATTRIBUTIONS, Status } from "../core/roles.js";
 import { ChainModel } from "./model.js";
 import { inspectNode } from "./node.js";
-import { countSampler, ppmWeights, Rng, WeightedSampler } from "./rng.js";
+import { countSampler, ppmWeights, Rng, WeightedSampler } from "../core/rng.js";
 import { Rpc } from "./rpc.js";
 import { SimulationError, type RpcLog, type RpcReceipt } from "./sender.js";
 

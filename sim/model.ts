@@ -5,6 +5,7 @@
 import type { Address, Hex } from "viem";
 import { merkleRoot } from "../core/merkle.js";
 import { Status } from "../core/roles.js";
+import type { Rule } from "../core/audit.js";
 
 export interface DatanetState {
   id: bigint;
@@ -38,7 +39,8 @@ export interface ModelState {
   popularity: number;
 }
 
-export type RuleCode = "CONTRIBUTION_NOT_ACCEPTED" | "OUTSIDE_TRAINING_LINEAGE";
+/** The rules a correct contract lets an inference break (SPLIT_MISMATCH needs a wrong split). */
+export type RuleCode = Exclude<Rule, "SPLIT_MISMATCH">;
 
 export interface RuleHit {
   rule: RuleCode;
@@ -68,17 +70,24 @@ export class ChainModel {
     return m;
   }
 
-  /** Datanets of every training run of the model and its parentModelId ancestors. */
-  lineage(modelId: bigint): Set<bigint> {
-    const out = new Set<bigint>();
+  /** The model, then its parentModelId ancestors, nearest first (a known model each). */
+  ancestry(modelId: bigint): ModelState[] {
+    const out: ModelState[] = [];
     const seen = new Set<bigint>();
     for (let id = modelId; id !== 0n && !seen.has(id); ) {
       seen.add(id);
       const m = this.models.get(id);
       if (!m) break;
-      for (const d of m.trained) out.add(d);
+      out.push(m);
       id = m.parentId;
     }
+    return out;
+  }
+
+  /** Datanets of every training run of the model and its parentModelId ancestors. */
+  lineage(modelId: bigint): Set<bigint> {
+    const out = new Set<bigint>();
+    for (const m of this.ancestry(modelId)) for (const d of m.trained) out.add(d);
     return out;
   }
 

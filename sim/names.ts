@@ -2,7 +2,7 @@
  * Names, URIs and reasons the simulated users type in, including the hostile and odd ones the
  * explorer must show as plain text. No I/O.
  */
-import type { Rng } from "./rng.js";
+import type { Rng } from "../core/rng.js";
 
 const TOPICS = [
   "Solidity audits", "Medical Q&A", "Legal contracts", "DeFi trades", "Weather stations", "Rust snippets",

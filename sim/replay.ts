@@ -7,10 +7,11 @@
 import { decodeEventLog, keccak256, stringToHex, type Address, type Hex } from "viem";
 import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi, OpenTokenAbi } from "../abis/index.js";
 import type { Deployment } from "../chain/deployment.js";
+import { contributionRules, lineageDatanets } from "../core/audit.js";
 import { merkleRoot } from "../core/merkle.js";
 import { Status } from "../core/roles.js";
 import { accrualsMatch, splitFee, type Accrual, type FeeParams } from "../core/split.js";
-import { ChainModel, type RuleHit } from "./model.js";
+import { ChainModel, type RuleCode, type RuleHit } from "./model.js";
 import type { Rpc } from "./rpc.js";
 import type { RpcLog } from "./sender.js";
 
@@ -57,6 +58,23 @@ export interface Replay {
   feeChanges: FeeParams[];
   datanets: { id: bigint; name: string; metadataURI: string; ownerShareBps: number; permissioned: boolean }[];
   models: { id: bigint; parentModelId: bigint }[];
+}
+
+/**
+ * The audit rules of an inference recorded now, decided as the indexer decides them (core/audit.ts
+ * over the replayed registries), not by the simulator's own ChainModel.audit, which wrote the
+ * manifest: comparing the two compares two implementations of the rules. Ids ascending, as text.
+ */
+function indexerRules(state: ChainModel, modelId: bigint, ids: readonly bigint[]): RuleHit[] {
+  const lineage = lineageDatanets(state.ancestry(modelId).map((m) => ({ trainedDatanetIds: [...m.trained] })));
+  const facts = ids.map((id) => {
+    const c = state.contribution(id);
+    return { contributionId: id, status: c.status, datanetId: c.datanetId };
+  });
+  return contributionRules(facts, lineage).map((v) => ({
+    rule: v.rule as RuleCode,
+    contributionIds: [...v.contributionIds].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)).map(String),
+  }));
 }
 
 /** Replays the logs (in chain order) as an auditor would, from the spec alone. */
@@ -123,7 +141,7 @@ export function replay(logs: readonly RpcLog[], deployment: Deployment): Replay 
             return { contributionId: id, weightPpm: weights[i]!, datanetId: d.id, datanetOwner: d.owner, ownerShareBps: d.ownerShareBps, contributor: ct.contributor };
           }),
         });
-        current = { inferenceId: a.inferenceId, modelId: a.modelId, outputHash: a.outputHash, fee: a.fee, method: a.method, contributionIds: ids, accrued: [], expected: split.accruals, rules: state.audit(a.modelId, ids) };
+        current = { inferenceId: a.inferenceId, modelId: a.modelId, outputHash: a.outputHash, fee: a.fee, method: a.method, contributionIds: ids, accrued: [], expected: split.accruals, rules: indexerRules(state, a.modelId, ids) };
         out.inferences.push(current);
         break;
       }

@@ -10,12 +10,13 @@ import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi, OpenTokenAbi } from "../abis/index.js";
 import type { Deployment } from "../chain/deployment.js";
 import { MAX_ATTRIBUTIONS, Status } from "../core/roles.js";
-import { ChainModel, type ContributionState, type RuleHit } from "./model.js";
+import { ChainModel, type ContributionState, type DatanetState, type RuleHit } from "./model.js";
 import { contributionURI, datanetName, datanetURI, hostileDatanets, modelNames, reviewReason } from "./names.js";
 import { devnetRefusal, inspectNode } from "./node.js";
-import { countSampler, ppmWeights, Rng, WeightedSampler, zipfWeights } from "./rng.js";
+import { countSampler, ppmWeights, Rng, WeightedSampler, zipfWeights } from "../core/rng.js";
 import { Rpc } from "./rpc.js";
 import { AnvilSender, SignedSender, SimulationError, type RpcReceipt, type Sender, type TxRequest } from "./sender.js";
+import type { Rule } from "../core/audit.js";
 
 export type Scale = "tiny" | "small" | "medium" | "large";
 export const SCALES: readonly Scale[] = ["tiny", "small", "medium", "large"];
@@ -44,7 +45,7 @@ export interface SimulateOptions {
 export interface ManifestViolation {
   outputHash: Hex;
   inferenceId: string;
-  rules: { rule: "CONTRIBUTION_NOT_ACCEPTED" | "OUTSIDE_TRAINING_LINEAGE" | "SPLIT_MISMATCH"; contributionIds: string[] }[];
+  rules: { rule: Rule; contributionIds: string[] }[];
 }
 
 /**
@@ -134,6 +135,11 @@ const GAS = {
     const g = 150_000n + 62_000n * BigInt(n) + 100n * BigInt(n) * BigInt(n);
     return g > 16_000_000n ? 16_000_000n : g;
   },
+  // Signed mode follows the wall clock, so a run is not an exact replay of its seed, and a one-entry
+  // inference can meet more fresh slots than the formula allows (seen in CI: out of gas at 212,100).
+  // Each signed transaction has a block of its own, so a generous floor costs nothing there; anvil
+  // mode packs blocks by these limits and replays a seed exactly (its runs pass or fail every time).
+  signedInferenceFloor: 320_000n,
 };
 
 function logsOf(receipt: RpcReceipt, topic0: Hex): RpcReceipt["logs"] {
@@ -303,6 +309,52 @@ interface Addrs {
   engine: Address;
 }
 
+/** What the steps of one run share: the chain it drives, who acts, what it has seen so far, what it counts. */
+interface Run {
+  opts: SimulateOptions;
+  cfg: ScaleConfig;
+  rpc: Rpc;
+  sender: Sender;
+  actors: Actors;
+  addr: Addrs;
+  rootRng: Rng;
+  progress: NonNullable<SimulateOptions["onProgress"]>;
+  tokenOwner: Address;
+  timeline: { fraction: number };
+  plan: RoundPlan;
+  /** The simulator's model of the chain (what was created, accepted, trained). */
+  state: ChainModel;
+  violations: ManifestViolation[];
+  trainingRuns: Manifest["trainingRuns"];
+  counts: { inferences: number; attributions: number; refusedSubmissions: number; claims: number; feeParamChanges: number; datanets: number; models: number };
+  attestorsActive: Set<Address>;
+  /** Attestors taking turns to record inferences (one is retired late in the run, the admin joins). */
+  attestorRotation: Address[];
+  attestorTurn: number;
+  outputCounter: number;
+  contributorRank: Map<string, number>;
+  contributorWeights: number[];
+  contributorSampler: WeightedSampler;
+  payerSampler: WeightedSampler;
+  attributionCount: ReturnType<typeof countSampler>;
+}
+
+/** What happens in which round: fee parameter changes, new base models, adapters and datanets. */
+interface RoundPlan {
+  /** The round at fraction `f` of the run (never the first or the last). */
+  at(f: number): number;
+  fees: Map<number, [number, number, Address]>;
+  baseModels: number[];
+  adapters: number[];
+  datanets: number[];
+  inferencesPerRound: number;
+}
+
+const tx = (from: Address, to: Address, data: Hex, gas: bigint, label: string, expectRevert = false): TxRequest => ({ from, to, data, gas, label, expectRevert });
+const strGas = (...s: string[]) => GAS.perByte * BigInt(s.reduce((n, x) => n + Buffer.byteLength(x), 0));
+const inferenceGas = (sender: Sender, n: number) => (sender.mode === "signed" && GAS.inference(n) < GAS.signedInferenceFloor ? GAS.signedInferenceFloor : GAS.inference(n));
+const SHARE_CHOICES = [0, 10_000, 1_500, 2_500, 500, 5_000, 3_333, 7_777, 1_000, 2_000];
+
 async function run(
   opts: SimulateOptions,
   cfg: ScaleConfig,
@@ -315,33 +367,43 @@ async function run(
   tokenOwner: Address,
   timeline: { fraction: number },
 ): Promise<Manifest> {
-  const state = new ChainModel();
-  const violations: ManifestViolation[] = [];
-  const trainingRuns: Manifest["trainingRuns"] = [];
-  let inferencesDone = 0;
-  let attributions = 0;
-  let refusedSubmissions = 0;
-  let claims = 0;
-  let feeParamChanges = 0;
-  let datanetsCreated = 0;
-  let modelsRegistered = 0;
-  const attestorsActive = new Set<Address>([actors.admin]);
-  const contributorRank = new Map<string, number>();
   const contributorWeights = zipfWeights(actors.contributors.length, 1.1);
-  actors.contributors.forEach((a, i) => contributorRank.set(a.toLowerCase(), i));
-  const contributorSampler = new WeightedSampler(contributorWeights);
-  const payerSampler = new WeightedSampler(zipfWeights(actors.payers.length, 1.0));
-  const counter = countSampler(MAX_ATTRIBUTIONS, 1.55);
-  const hostile = hostileDatanets();
-  const shareChoices = [0, 10_000, 1_500, 2_500, 500, 5_000, 3_333, 7_777, 1_000, 2_000];
-  const totalSteps = cfg.rounds;
+  const r: Run = {
+    opts, cfg, rpc, sender, actors, addr, rootRng, progress, tokenOwner, timeline,
+    plan: planRounds(cfg, actors),
+    state: new ChainModel(),
+    violations: [],
+    trainingRuns: [],
+    counts: { inferences: 0, attributions: 0, refusedSubmissions: 0, claims: 0, feeParamChanges: 0, datanets: 0, models: 0 },
+    attestorsActive: new Set<Address>([actors.admin]),
+    attestorRotation: [...actors.attestors],
+    attestorTurn: 0,
+    outputCounter: 0,
+    contributorRank: new Map(actors.contributors.map((a, i) => [a.toLowerCase(), i])),
+    contributorWeights,
+    contributorSampler: new WeightedSampler(contributorWeights),
+    payerSampler: new WeightedSampler(zipfWeights(actors.payers.length, 1.0)),
+    attributionCount: countSampler(MAX_ATTRIBUTIONS, 1.55),
+  };
+  await setUp(r);
+  for (let round = 0; round < cfg.rounds; round++) {
+    const rng = rootRng.fork(100 + round);
+    timeline.fraction = round / cfg.rounds;
+    progress({ phase: `round ${round + 1}/${cfg.rounds}: registry`, done: round, total: cfg.rounds });
+    await createDatanetsAndModels(r, round, rng);
+    await changeAllowLists(r, rng);
+    const { datanetList, datanetSampler } = await submitContributions(r, round, rng);
+    const all = await reviewAndRevoke(r, round, rng);
+    await trainAndClaim(r, round, rng, datanetList, datanetSampler);
+    await recordInferences(r, round, all);
+  }
+  return manifestOf(r);
+}
 
-  // --- helpers ------------------------------------------------------------------------------
-  const tx = (from: Address, to: Address, data: Hex, gas: bigint, label: string, expectRevert = false): TxRequest => ({ from, to, data, gas, label, expectRevert });
-  const strGas = (...s: string[]) => GAS.perByte * BigInt(s.reduce((n, x) => n + Buffer.byteLength(x), 0));
-
-  // --- setup: gas money (signed mode), attestors, payers funded and approving ------------------
-  progress({ phase: "setup", done: 0, total: totalSteps });
+/** Gas money (signed mode), the attestors, and the payers funded and approving the engine. */
+async function setUp(r: Run): Promise<void> {
+  const { sender, actors, addr } = r;
+  r.progress({ phase: "setup", done: 0, total: r.cfg.rounds });
   if (sender.mode === "signed") {
     for (const a of actors.all) {
       if (a === actors.admin) continue;
@@ -352,338 +414,360 @@ async function run(
   }
   for (const a of actors.attestors) {
     sender.queue(tx(actors.admin, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "setAttestor", args: [a, true] }), GAS.small, `setAttestor(${a})`));
-    attestorsActive.add(a);
+    r.attestorsActive.add(a);
   }
   for (const [i, p] of actors.payers.entries()) {
     const amount = (i === 0 ? 10n ** 12n : 10n ** 9n) * OPEN;
-    sender.queue(tx(tokenOwner, addr.token, encodeFunctionData({ abi: OpenTokenAbi, functionName: "mint", args: [p, amount] }), GAS.mint, `mint(${p})`));
+    sender.queue(tx(r.tokenOwner, addr.token, encodeFunctionData({ abi: OpenTokenAbi, functionName: "mint", args: [p, amount] }), GAS.mint, `mint(${p})`));
     // One payer approves a finite (but ample) amount, the rest approve "infinite".
     const allowance = i === 1 ? 10n ** 9n * OPEN : MAX_UINT256;
     sender.queue(tx(p, addr.token, encodeFunctionData({ abi: OpenTokenAbi, functionName: "approve", args: [addr.engine, allowance] }), GAS.small, `approve(${p})`));
   }
   await sender.flush();
+}
 
-  // Fee parameter changes: at fixed fractions of the run.
-  const feePlan = new Map<number, [number, number, Address]>();
+/** Fee parameter changes at fixed fractions of the run; models and datanets spread over the rounds. */
+function planRounds(cfg: ScaleConfig, actors: Actors): RoundPlan {
   const at = (f: number) => Math.max(1, Math.min(cfg.rounds - 1, Math.round(cfg.rounds * f)));
-  feePlan.set(at(0.2), [300, 2_500, actors.treasuryAlt]);
-  feePlan.set(at(0.4), [0, 0, actors.treasuryAlt]);
-  feePlan.set(at(0.6), [1_000, 9_000, actors.admin]);
-  feePlan.set(at(0.8), [750, 1_500, actors.admin]);
+  const fees = new Map<number, [number, number, Address]>();
+  fees.set(at(0.2), [300, 2_500, actors.treasuryAlt]);
+  fees.set(at(0.4), [0, 0, actors.treasuryAlt]);
+  fees.set(at(0.6), [1_000, 9_000, actors.admin]);
+  fees.set(at(0.8), [750, 1_500, actors.admin]);
 
-  const baseModelPlan: number[] = Array.from({ length: cfg.rounds }, () => 0);
-  const adapterPlan: number[] = Array.from({ length: cfg.rounds }, () => 0);
-  const datanetPlan: number[] = Array.from({ length: cfg.rounds }, () => 0);
-  baseModelPlan[0] = cfg.baseModels - 1;
-  baseModelPlan[Math.floor(cfg.rounds / 2)]! += 1;
-  for (let i = 0; i < cfg.adapters; i++) adapterPlan[1 + (i % Math.max(1, cfg.rounds - 2))]! += 1;
-  datanetPlan[0] = Math.ceil(cfg.datanets * 0.6);
-  for (let i = datanetPlan[0]; i < cfg.datanets; i++) datanetPlan[1 + ((i - datanetPlan[0]) % Math.max(1, Math.floor(cfg.rounds / 2)))]! += 1;
+  const baseModels: number[] = Array.from({ length: cfg.rounds }, () => 0);
+  const adapters: number[] = Array.from({ length: cfg.rounds }, () => 0);
+  const datanets: number[] = Array.from({ length: cfg.rounds }, () => 0);
+  baseModels[0] = cfg.baseModels - 1;
+  baseModels[Math.floor(cfg.rounds / 2)]! += 1;
+  for (let i = 0; i < cfg.adapters; i++) adapters[1 + (i % Math.max(1, cfg.rounds - 2))]! += 1;
+  datanets[0] = Math.ceil(cfg.datanets * 0.6);
+  for (let i = datanets[0]; i < cfg.datanets; i++) datanets[1 + ((i - datanets[0]) % Math.max(1, Math.floor(cfg.rounds / 2)))]! += 1;
+  return { at, fees, baseModels, adapters, datanets, inferencesPerRound: Math.floor(cfg.inferences / cfg.rounds) };
+}
 
-  const inferencesPerRound = Math.floor(cfg.inferences / cfg.rounds);
-  const attestorRotation = [...actors.attestors];
-  let attestorTurn = 0;
-  let outputCounter = 0;
+/** A1: the round's new datanets and models, a fee parameter change and an attestor retired when planned. */
+async function createDatanetsAndModels(r: Run, round: number, rng: Rng): Promise<void> {
+  const { sender, actors, addr, state, plan } = r;
+  const hostile = hostileDatanets();
+  const newDatanets: { owner: Address; share: number; permissioned: boolean }[] = [];
+  for (let i = 0; i < plan.datanets[round]!; i++) {
+    const n = r.counts.datanets + newDatanets.length;
+    const owner = actors.owners[n % actors.owners.length]!;
+    const share = n < SHARE_CHOICES.length ? SHARE_CHOICES[n]! : rng.int(0, 10_000);
+    const permissioned = n % 3 === 1;
+    const { name, metadataURI } = n < hostile.length ? hostile[n]! : { name: datanetName(rng, n + 1), metadataURI: datanetURI(rng, n + 1) };
+    newDatanets.push({ owner, share, permissioned });
+    sender.queue(tx(owner, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "createDatanet", args: [name, metadataURI, share, permissioned] }), GAS.createDatanet + strGas(name, metadataURI), `createDatanet(${n + 1})`));
+  }
+  const newModels: { owner: Address; parent: bigint }[] = [];
+  const existingModels = [...state.models.values()];
+  for (let i = 0; i < plan.baseModels[round]! + plan.adapters[round]!; i++) {
+    const adapter = i >= plan.baseModels[round]!;
+    const n = r.counts.models + newModels.length;
+    const owner = actors.modelOwners[n % actors.modelOwners.length]!;
+    // Adapters adapt an existing model; one adapter adapts an adapter (a two-level lineage).
+    const parents = existingModels.filter((m) => (n % 5 === 4 ? m.parentId !== 0n : m.parentId === 0n));
+    const parent = adapter ? (parents.length ? rng.pick(parents).id : existingModels.length ? rng.pick(existingModels).id : 0n) : 0n;
+    const names = modelNames(rng, n + 1, parent !== 0n);
+    newModels.push({ owner, parent });
+    sender.queue(tx(owner, addr.models, encodeFunctionData({ abi: ModelRegistryAbi, functionName: "registerModel", args: [names.name, names.baseModel, parent, names.metadataURI] }), GAS.registerModel + strGas(names.name, names.baseModel, names.metadataURI), `registerModel(${n + 1})`));
+  }
+  const fee = plan.fees.get(round);
+  if (fee) {
+    sender.queue(tx(actors.admin, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "setFeeParams", args: [fee[0], fee[1], fee[2]] }), GAS.small, "setFeeParams"));
+    r.counts.feeParamChanges++;
+  }
+  // Late in the run one attestor is retired and the admin attests alone with the other.
+  if (round === plan.at(0.7) && r.attestorRotation.length > 1) {
+    const retired = r.attestorRotation.pop()!;
+    r.attestorsActive.delete(retired);
+    sender.queue(tx(actors.admin, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "setAttestor", args: [retired, false] }), GAS.small, "setAttestor(false)"));
+    r.attestorRotation.push(actors.admin);
+  }
+  const queued = sender.queued;
+  const receipts = await sender.flush();
+  if (queued === 0) return;
+  let k = 0;
+  for (const d of newDatanets) {
+    const id = idFromTopic(receipts[k++]!, TOPICS.DatanetCreated, "createDatanet");
+    const rank = Number(id);
+    state.datanets.set(id, { id, owner: d.owner, ownerShareBps: d.share, permissioned: d.permissioned, allowed: new Set(), contentHashes: new Set(), contributions: [], popularity: (1 / rank ** 1.2) * (0.5 + rng.float()) });
+  }
+  r.counts.datanets += newDatanets.length;
+  for (const m of newModels) {
+    const id = idFromTopic(receipts[k++]!, TOPICS.ModelRegistered, "registerModel");
+    state.models.set(id, { id, owner: m.owner, parentId: m.parent, trained: new Set(), versions: 0, method: rng.chance(0.5) ? 1 : 2, popularity: (1 / Number(id) ** 0.9) * (0.3 + rng.float()) });
+  }
+  r.counts.models += newModels.length;
+}
 
-  for (let round = 0; round < cfg.rounds; round++) {
-    const rng = rootRng.fork(100 + round);
-    timeline.fraction = round / cfg.rounds;
-    progress({ phase: `round ${round + 1}/${cfg.rounds}: registry`, done: round, total: totalSteps });
+/** A2: permissioned datanets fill their allow-lists, then add and remove contributors now and then. */
+async function changeAllowLists(r: Run, rng: Rng): Promise<void> {
+  const { sender, actors, addr, state } = r;
+  const allowChanges: { datanet: bigint; account: Address; allowed: boolean }[] = [];
+  for (const d of state.datanets.values()) {
+    if (!d.permissioned) continue;
+    if (d.allowed.size === 0) {
+      allowChanges.push({ datanet: d.id, account: d.owner, allowed: true });
+      for (const a of actors.contributors) if (a !== d.owner && rng.chance(0.4)) allowChanges.push({ datanet: d.id, account: a, allowed: true });
+    } else if (rng.chance(0.3)) {
+      const candidates = actors.contributors.filter((a) => !d.allowed.has(a.toLowerCase()));
+      if (candidates.length) allowChanges.push({ datanet: d.id, account: rng.pick(candidates), allowed: true });
+      const removable = [...d.allowed].filter((a) => a !== d.owner.toLowerCase());
+      if (removable.length && rng.chance(0.5)) allowChanges.push({ datanet: d.id, account: getAddress(rng.pick(removable)), allowed: false });
+    }
+  }
+  for (const ch of allowChanges) {
+    const d = state.datanet(ch.datanet);
+    sender.queue(tx(d.owner, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "setContributorAllowed", args: [ch.datanet, ch.account, ch.allowed] }), GAS.small, "setContributorAllowed"));
+    if (ch.allowed) d.allowed.add(ch.account.toLowerCase());
+    else d.allowed.delete(ch.account.toLowerCase());
+  }
+  await sender.flush();
+}
 
-    // --- A1: datanets, models, fee params, attestor changes ---------------------------------
-    const newDatanets: { owner: Address; share: number; permissioned: boolean }[] = [];
-    for (let i = 0; i < datanetPlan[round]!; i++) {
-      const n = datanetsCreated + newDatanets.length;
-      const owner = actors.owners[n % actors.owners.length]!;
-      const share = n < shareChoices.length ? shareChoices[n]! : rng.int(0, 10_000);
-      const permissioned = n % 3 === 1;
-      const { name, metadataURI } = n < hostile.length ? hostile[n]! : { name: datanetName(rng, n + 1), metadataURI: datanetURI(rng, n + 1) };
-      newDatanets.push({ owner, share, permissioned });
-      sender.queue(tx(owner, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "createDatanet", args: [name, metadataURI, share, permissioned] }), GAS.createDatanet + strGas(name, metadataURI), `createDatanet(${n + 1})`));
-    }
-    const newModels: { owner: Address; parent: bigint }[] = [];
-    const existingModels = [...state.models.values()];
-    for (let i = 0; i < baseModelPlan[round]! + adapterPlan[round]!; i++) {
-      const adapter = i >= baseModelPlan[round]!;
-      const n = modelsRegistered + newModels.length;
-      const owner = actors.modelOwners[n % actors.modelOwners.length]!;
-      // Adapters adapt an existing model; one adapter adapts an adapter (a two-level lineage).
-      const parents = existingModels.filter((m) => (n % 5 === 4 ? m.parentId !== 0n : m.parentId === 0n));
-      const parent = adapter ? (parents.length ? rng.pick(parents).id : existingModels.length ? rng.pick(existingModels).id : 0n) : 0n;
-      const names = modelNames(rng, n + 1, parent !== 0n);
-      newModels.push({ owner, parent });
-      sender.queue(tx(owner, addr.models, encodeFunctionData({ abi: ModelRegistryAbi, functionName: "registerModel", args: [names.name, names.baseModel, parent, names.metadataURI] }), GAS.registerModel + strGas(names.name, names.baseModel, names.metadataURI), `registerModel(${n + 1})`));
-    }
-    const fee = feePlan.get(round);
-    if (fee) {
-      sender.queue(tx(actors.admin, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "setFeeParams", args: [fee[0], fee[1], fee[2]] }), GAS.small, "setFeeParams"));
-      feeParamChanges++;
-    }
-    // Late in the run one attestor is retired and the admin attests alone with the other.
-    if (round === at(0.7) && attestorRotation.length > 1) {
-      const retired = attestorRotation.pop()!;
-      attestorsActive.delete(retired);
-      sender.queue(tx(actors.admin, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "setAttestor", args: [retired, false] }), GAS.small, "setAttestor(false)"));
-      attestorRotation.push(actors.admin);
-    }
-    const a1 = sender.queued;
-    const receiptsA = await sender.flush();
-    if (a1 > 0) {
-      let k = 0;
-      for (const d of newDatanets) {
-        const id = idFromTopic(receiptsA[k++]!, TOPICS.DatanetCreated, "createDatanet");
-        const rank = Number(id);
-        state.datanets.set(id, { id, owner: d.owner, ownerShareBps: d.share, permissioned: d.permissioned, allowed: new Set(), contentHashes: new Set(), contributions: [], popularity: (1 / rank ** 1.2) * (0.5 + rng.float()) });
-      }
-      datanetsCreated += newDatanets.length;
-      for (const m of newModels) {
-        const id = idFromTopic(receiptsA[k++]!, TOPICS.ModelRegistered, "registerModel");
-        state.models.set(id, { id, owner: m.owner, parentId: m.parent, trained: new Set(), versions: 0, method: rng.chance(0.5) ? 1 : 2, popularity: (1 / Number(id) ** 0.9) * (0.3 + rng.float()) });
-      }
-      modelsRegistered += newModels.length;
-    }
-
-    // --- A2: allow-lists ------------------------------------------------------------------------
-    const allowChanges: { datanet: bigint; account: Address; allowed: boolean }[] = [];
-    for (const d of state.datanets.values()) {
-      if (!d.permissioned) continue;
-      if (d.allowed.size === 0) {
-        allowChanges.push({ datanet: d.id, account: d.owner, allowed: true });
-        for (const a of actors.contributors) if (a !== d.owner && rng.chance(0.4)) allowChanges.push({ datanet: d.id, account: a, allowed: true });
-      } else if (rng.chance(0.3)) {
-        const candidates = actors.contributors.filter((a) => !d.allowed.has(a.toLowerCase()));
-        if (candidates.length) allowChanges.push({ datanet: d.id, account: rng.pick(candidates), allowed: true });
-        const removable = [...d.allowed].filter((a) => a !== d.owner.toLowerCase());
-        if (removable.length && rng.chance(0.5)) allowChanges.push({ datanet: d.id, account: getAddress(rng.pick(removable)), allowed: false });
-      }
-    }
-    for (const ch of allowChanges) {
-      const d = state.datanet(ch.datanet);
-      sender.queue(tx(d.owner, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "setContributorAllowed", args: [ch.datanet, ch.account, ch.allowed] }), GAS.small, "setContributorAllowed"));
-      if (ch.allowed) d.allowed.add(ch.account.toLowerCase());
-      else d.allowed.delete(ch.account.toLowerCase());
-    }
-    await sender.flush();
-
-    // --- B: submissions, some refused ---------------------------------------------------------
-    const datanetList = [...state.datanets.values()];
-    const datanetSampler = new WeightedSampler(datanetList.map((d) => d.popularity));
-    const want = Math.round((cfg.contributions / cfg.rounds) * (round === 0 ? 2 : round < cfg.rounds / 2 ? 1.2 : 0.6));
-    const submitted: { datanet: bigint; contributor: Address; hash: Hex }[] = [];
-    const submittedHashes = new Map<bigint, Set<string>>();
-    const refused: string[] = [];
-    const queueSubmit = (datanet: bigint, from: Address, hash: Hex, expectRevert: boolean, why: string) => {
-      const uri = contributionURI(rng, hash);
-      const size = BigInt(rng.int(1, 50_000_000));
-      sender.queue(tx(from, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "submitContribution", args: [datanet, hash, uri, size] }), GAS.submit + strGas(uri), `submitContribution(${datanet}, ${why})`, expectRevert));
-    };
-    for (let i = 0; i < want; i++) {
-      const d = datanetList[datanetSampler.sample(rng)]!;
-      let who = actors.contributors[contributorSampler.sample(rng)]!;
-      const roll = rng.float();
-      if (d.permissioned && !d.allowed.has(who.toLowerCase())) {
-        if (roll < 0.12) {
-          // A real attempt by someone not on the allow-list: reverts NotAllowlisted.
-          queueSubmit(d.id, who, rng.bytes32(), true, "not allow-listed");
-          refused.push("NotAllowlisted");
-          continue;
-        }
-        who = getAddress(rng.pick([...d.allowed]));
-      }
-      let hash = rng.bytes32();
-      if (roll > 0.97 && d.contentHashes.size > 0) {
-        // Resubmitting content already in this datanet (from an earlier block): reverts DuplicateContent.
-        queueSubmit(d.id, who, rng.pick([...d.contentHashes]) as Hex, true, "duplicate content");
-        refused.push("DuplicateContent");
+/**
+ * B: the round's submissions, popular datanets and contributors more often; some refused by the
+ * contract (not allow-listed, duplicate content). Returns the datanets and their popularity sampler.
+ */
+async function submitContributions(r: Run, round: number, rng: Rng): Promise<{ datanetList: DatanetState[]; datanetSampler: WeightedSampler }> {
+  const { sender, actors, addr, state, cfg } = r;
+  const datanetList = [...state.datanets.values()];
+  const datanetSampler = new WeightedSampler(datanetList.map((d) => d.popularity));
+  const want = Math.round((cfg.contributions / cfg.rounds) * (round === 0 ? 2 : round < cfg.rounds / 2 ? 1.2 : 0.6));
+  const submitted: { datanet: bigint; contributor: Address; hash: Hex }[] = [];
+  const submittedHashes = new Map<bigint, Set<string>>();
+  const refused: string[] = [];
+  const queueSubmit = (datanet: bigint, from: Address, hash: Hex, expectRevert: boolean, why: string) => {
+    const uri = contributionURI(rng, hash);
+    const size = BigInt(rng.int(1, 50_000_000));
+    sender.queue(tx(from, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "submitContribution", args: [datanet, hash, uri, size] }), GAS.submit + strGas(uri), `submitContribution(${datanet}, ${why})`, expectRevert));
+  };
+  for (let i = 0; i < want; i++) {
+    const d = datanetList[datanetSampler.sample(rng)]!;
+    let who = actors.contributors[r.contributorSampler.sample(rng)]!;
+    const roll = rng.float();
+    if (d.permissioned && !d.allowed.has(who.toLowerCase())) {
+      if (roll < 0.12) {
+        // A real attempt by someone not on the allow-list: reverts NotAllowlisted.
+        queueSubmit(d.id, who, rng.bytes32(), true, "not allow-listed");
+        refused.push("NotAllowlisted");
         continue;
       }
-      if (roll > 0.94 && roll <= 0.97) {
-        // The same content in another datanet is allowed.
-        const other = rng.pick(datanetList);
-        const candidate = other.id !== d.id ? [...other.contentHashes].find((h) => !d.contentHashes.has(h)) : undefined;
-        if (candidate) hash = candidate as Hex;
-      }
-      const inBatch = submittedHashes.get(d.id) ?? new Set<string>();
-      if (inBatch.has(hash) || d.contentHashes.has(hash)) hash = rng.bytes32();
-      inBatch.add(hash);
-      submittedHashes.set(d.id, inBatch);
-      submitted.push({ datanet: d.id, contributor: who, hash });
-      queueSubmit(d.id, who, hash, false, "new");
+      who = getAddress(rng.pick([...d.allowed]));
     }
-    refusedSubmissions += refused.length;
-    // The queue holds submissions in order, refused ones interleaved: match successes to receipts.
-    const receiptsB = await sender.flush();
-    let s = 0;
-    for (const r of receiptsB) {
-      if (r.status !== "0x1") continue;
-      const sub = submitted[s++]!;
-      const id = idFromTopic(r, TOPICS.ContributionSubmitted, "submitContribution");
-      const d = state.datanet(sub.datanet);
-      const rank = contributorRank.get(sub.contributor.toLowerCase()) ?? actors.contributors.length;
-      state.contributions.set(id, { id, datanetId: sub.datanet, contributor: sub.contributor, status: Status.Pending, popularity: d.popularity * (contributorWeights[rank] ?? 0.01) * (0.002 + rng.float() ** 4) });
-      d.contributions.push(id);
-      d.contentHashes.add(sub.hash);
+    let hash = rng.bytes32();
+    if (roll > 0.97 && d.contentHashes.size > 0) {
+      // Resubmitting content already in this datanet (from an earlier block): reverts DuplicateContent.
+      queueSubmit(d.id, who, rng.pick([...d.contentHashes]) as Hex, true, "duplicate content");
+      refused.push("DuplicateContent");
+      continue;
     }
-
-    // --- C: reviews and revocations --------------------------------------------------------------
-    const reviewed: { c: ContributionState; status: Status }[] = [];
-    for (const cst of state.contributions.values()) {
-      if (cst.status !== Status.Pending) continue;
-      const fresh = rng.chance(0.9);
-      if (!fresh) continue; // some stay pending for a while
-      const roll = rng.float();
-      reviewed.push({ c: cst, status: roll < 0.86 ? Status.Accepted : Status.Rejected });
+    if (roll > 0.94 && roll <= 0.97) {
+      // The same content in another datanet is allowed.
+      const other = rng.pick(datanetList);
+      const candidate = other.id !== d.id ? [...other.contentHashes].find((h) => !d.contentHashes.has(h)) : undefined;
+      if (candidate) hash = candidate as Hex;
     }
-    for (const { c: cst, status } of reviewed) {
-      const owner = state.datanet(cst.datanetId).owner;
-      const reason = reviewReason(rng);
-      sender.queue(tx(owner, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "reviewContribution", args: [cst.id, status, reason] }), GAS.review + strGas(reason), `reviewContribution(${cst.id})`));
-      cst.status = status;
-    }
-    // Revocations in their own block: within one block anvil does not keep queue order across senders.
-    await sender.flush();
-    const all = [...state.contributions.values()];
-    const revokeCount = Math.max(round > 0 ? 1 : 0, Math.round(all.length * 0.015));
-    for (let i = 0; i < revokeCount && all.length; i++) {
-      const cst = rng.pick(all);
-      if (cst.status === Status.Revoked) continue;
-      sender.queue(tx(cst.contributor, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "revokeContribution", args: [cst.id] }), GAS.small, `revokeContribution(${cst.id})`));
-      cst.status = Status.Revoked;
-    }
-    await sender.flush();
-
-    // --- D: training runs and claims -------------------------------------------------------------
-    const trainings: { model: bigint; datanets: bigint[]; honest: boolean }[] = [];
-    let forcedDishonest = round === 1 || round === 2;
-    for (const m of state.models.values()) {
-      const untrainedAdapter = m.versions === 0 && m.parentId !== 0n && m.id % 4n === 0n; // rides on its parent's lineage
-      const due = (m.versions === 0 && !untrainedAdapter) || rng.chance(0.2);
-      if (!due || datanetList.length === 0) continue;
-      const k = Math.min(datanetList.length, m.parentId === 0n ? rng.int(1, 3) : rng.int(1, 2));
-      const picks = datanetSampler.sampleDistinct(rng, k).map((i) => datanetList[i]!.id);
-      const honest = forcedDishonest ? false : !rng.chance(DISHONEST_TRAINING_RATE);
-      // Round 1's first run claims a wrong root, round 2's a wrong count; later ones either.
-      const wrongCount = round === 2 || (round !== 1 && rng.chance(0.5));
-      forcedDishonest = false;
-      const claim = state.honestClaim(picks);
-      const root = honest || wrongCount ? claim.root : rng.bytes32();
-      const count = honest || !wrongCount ? claim.count : claim.count + 1 + rng.int(0, 5);
-      trainings.push({ model: m.id, datanets: picks, honest });
-      sender.queue(tx(m.owner, addr.models, encodeFunctionData({ abi: ModelRegistryAbi, functionName: "recordTraining", args: [m.id, picks, root, count, rng.bytes32()] }), GAS.training(picks.length), `recordTraining(${m.id})`));
-    }
-    // Claims: read balances first, claim only real ones (to oneself, a cold wallet or a friend).
-    if (round > 0) {
-      const candidates = actors.all.filter(() => rng.chance(0.35));
-      const balances = await rpc.batch<Hex>(candidates.map((a) => ({ method: "eth_call", params: [{ to: addr.engine, data: encodeFunctionData({ abi: AttributionEngineAbi, functionName: "claimable", args: [a] }) }, "latest"] })));
-      candidates.forEach((a, i) => {
-        if (BigInt(balances[i]!) === 0n) return;
-        const roll = rng.float();
-        const to = roll < 0.65 ? a : roll < 0.85 ? rng.pick(actors.coldWallets) : rng.pick(actors.all);
-        sender.queue(tx(a, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "claim", args: [to] }), GAS.claim, `claim(${a})`));
-        claims++;
-      });
-    }
-    const receiptsD = await sender.flush();
-    trainings.forEach((t, i) => {
-      const r = receiptsD[i]!;
-      const log = logsOf(r, TOPICS.ModelTrained)[0];
-      if (!log?.topics[1] || !log.topics[2]) throw new SimulationError(`recordTraining: no ModelTrained in ${r.transactionHash}`);
-      const m = state.model(t.model);
-      m.versions = Number(BigInt(log.topics[2]));
-      for (const d of t.datanets) m.trained.add(d);
-      trainingRuns.push({ modelId: String(BigInt(log.topics[1])), version: m.versions, honest: t.honest });
-    });
-
-    // --- E: inferences ---------------------------------------------------------------------------
-    const target = round === cfg.rounds - 1 ? cfg.inferences - inferencesDone : inferencesPerRound;
-    const pools = [...state.models.values()]
-      .map((m) => {
-        const lineage = state.lineage(m.id);
-        const ids = state.acceptedIn([...lineage]);
-        const pool = ids.map((id) => state.contribution(id));
-        return { m, lineage, pool, sampler: new WeightedSampler(pool.map((p) => p.popularity)) };
-      })
-      .filter((p) => p.pool.length > 0);
-    if (pools.length === 0) continue;
-    const modelSampler = new WeightedSampler(pools.map((p) => p.m.popularity));
-    const notAccepted = all.filter((x) => x.status !== Status.Accepted);
-    const accepted = all.filter((x) => x.status === Status.Accepted);
-    const irng = rootRng.fork(10_000 + round);
-    const attestors = attestorRotation.filter((a) => attestorsActive.has(a));
-    // Pipelined: while anvil mines one chunk, the next one is generated and encoded.
-    let inflight: Promise<void> | undefined;
-    for (let done = 0; done < target; ) {
-      // At least a dozen chunks (so a dozen timestamps) per round, at most INFERENCE_CHUNK each.
-      const chunk = Math.min(INFERENCE_CHUNK, Math.ceil(target / 12), target - done);
-      const planned: { outputHash: Hex; hits: RuleHit[] }[] = [];
-      for (let i = 0; i < chunk; i++) {
-        const p = pools[modelSampler.sample(irng)]!;
-        const n = Math.min(counter.sample(irng), p.pool.length, MAX_ATTRIBUTIONS);
-        const chosen = p.sampler.sampleDistinct(irng, n).map((k) => p.pool[k]!);
-        const plant = irng.chance(PLANT_RATE);
-        if (plant) {
-          const kind = irng.int(0, 2);
-          const extra: ContributionState[] = [];
-          if (kind !== 1 && notAccepted.length) extra.push(irng.pick(notAccepted));
-          if (kind !== 0) {
-            const outside = accepted.filter((x) => !p.lineage.has(x.datanetId));
-            if (outside.length) extra.push(irng.pick(outside));
-          }
-          for (const e of extra) {
-            if (chosen.some((x) => x.id === e.id)) continue;
-            if (chosen.length >= MAX_ATTRIBUTIONS) chosen[irng.int(0, chosen.length - 1)] = e;
-            else chosen.splice(irng.int(0, chosen.length), 0, e);
-          }
-        }
-        const ids = chosen.map((x) => x.id);
-        const weights = ppmWeights(chosen.map((x) => x.popularity * (0.3 + irng.float())));
-        const hits = state.audit(p.m.id, ids, p.lineage);
-        if (!plant && hits.length) throw new SimulationError(`internal: an honest inference broke ${hits.map((h) => h.rule).join(", ")}`);
-        const feeValue = irng.chance(0.01) ? 0n : BigInt(irng.int(1, 5_000)) * 10n ** 15n + BigInt(irng.int(0, 999_999_999));
-        const payer = actors.payers[payerSampler.sample(irng)]!;
-        const attestor = attestors[attestorTurn++ % attestors.length]!;
-        const method = irng.chance(0.9) ? p.m.method : p.m.method === 1 ? 2 : 1;
-        const outputHash = keccak256(encodePacked(["uint256", "uint256"], [BigInt(opts.seed), BigInt(++outputCounter)]));
-        planned.push({ outputHash, hits });
-        attributions += ids.length;
-        sender.queue(tx(attestor, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "recordInference", args: [p.m.id, outputHash, payer, feeValue, method, ids, weights] }), GAS.inference(ids.length), "recordInference"));
-      }
-      done += chunk;
-      const reached = done;
-      if (inflight) await inflight;
-      inflight = sender.flush({ address: addr.engine, topic0: TOPICS.InferenceAttributed }).then((receipts) => {
-        receipts.forEach((r, i) => {
-          const log = logsOf(r, TOPICS.InferenceAttributed)[0];
-          if (!log?.topics[1]) throw new SimulationError(`recordInference: no InferenceAttributed in ${r.transactionHash}`);
-          const plan = planned[i]!;
-          if (log.data.slice(0, 66).toLowerCase() !== plan.outputHash.toLowerCase()) throw new SimulationError(`recordInference: receipt ${r.transactionHash} is not for output ${plan.outputHash}`);
-          if (plan.hits.length) violations.push({ outputHash: plan.outputHash, inferenceId: String(BigInt(log.topics[1])), rules: plan.hits });
-        });
-        inferencesDone += planned.length;
-        timeline.fraction = (round + reached / target) / cfg.rounds;
-        progress({ phase: "inferences", done: inferencesDone, total: cfg.inferences });
-      });
-    }
-    if (inflight) await inflight;
+    const inBatch = submittedHashes.get(d.id) ?? new Set<string>();
+    if (inBatch.has(hash) || d.contentHashes.has(hash)) hash = rng.bytes32();
+    inBatch.add(hash);
+    submittedHashes.set(d.id, inBatch);
+    submitted.push({ datanet: d.id, contributor: who, hash });
+    queueSubmit(d.id, who, hash, false, "new");
   }
+  r.counts.refusedSubmissions += refused.length;
+  // The queue holds submissions in order, refused ones interleaved: match successes to receipts.
+  const receipts = await sender.flush();
+  let s = 0;
+  for (const receipt of receipts) {
+    if (receipt.status !== "0x1") continue;
+    const sub = submitted[s++]!;
+    const id = idFromTopic(receipt, TOPICS.ContributionSubmitted, "submitContribution");
+    const d = state.datanet(sub.datanet);
+    const rank = r.contributorRank.get(sub.contributor.toLowerCase()) ?? actors.contributors.length;
+    state.contributions.set(id, { id, datanetId: sub.datanet, contributor: sub.contributor, status: Status.Pending, popularity: d.popularity * (r.contributorWeights[rank] ?? 0.01) * (0.002 + rng.float() ** 4) });
+    d.contributions.push(id);
+    d.contentHashes.add(sub.hash);
+  }
+  return { datanetList, datanetSampler };
+}
 
-  violations.sort((x, y) => (BigInt(x.inferenceId) < BigInt(y.inferenceId) ? -1 : 1));
+/** C: owners review most pending contributions; then, in a block of their own, a few are revoked. Returns every contribution so far. */
+async function reviewAndRevoke(r: Run, round: number, rng: Rng): Promise<ContributionState[]> {
+  const { sender, addr, state } = r;
+  const reviewed: { c: ContributionState; status: Status }[] = [];
+  for (const cst of state.contributions.values()) {
+    if (cst.status !== Status.Pending) continue;
+    const fresh = rng.chance(0.9);
+    if (!fresh) continue; // some stay pending for a while
+    const roll = rng.float();
+    reviewed.push({ c: cst, status: roll < 0.86 ? Status.Accepted : Status.Rejected });
+  }
+  for (const { c: cst, status } of reviewed) {
+    const owner = state.datanet(cst.datanetId).owner;
+    const reason = reviewReason(rng);
+    sender.queue(tx(owner, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "reviewContribution", args: [cst.id, status, reason] }), GAS.review + strGas(reason), `reviewContribution(${cst.id})`));
+    cst.status = status;
+  }
+  // Revocations in their own block: within one block anvil does not keep queue order across senders.
+  await sender.flush();
+  const all = [...state.contributions.values()];
+  const revokeCount = Math.max(round > 0 ? 1 : 0, Math.round(all.length * 0.015));
+  for (let i = 0; i < revokeCount && all.length; i++) {
+    const cst = rng.pick(all);
+    if (cst.status === Status.Revoked) continue;
+    sender.queue(tx(cst.contributor, addr.datanets, encodeFunctionData({ abi: DatanetRegistryAbi, functionName: "revokeContribution", args: [cst.id] }), GAS.small, `revokeContribution(${cst.id})`));
+    cst.status = Status.Revoked;
+  }
+  await sender.flush();
+  return all;
+}
+
+/** D: training runs (every new model, then now and then; some claim a wrong root or count) and claims of real balances. */
+async function trainAndClaim(r: Run, round: number, rng: Rng, datanetList: DatanetState[], datanetSampler: WeightedSampler): Promise<void> {
+  const { sender, actors, addr, state } = r;
+  const trainings: { model: bigint; datanets: bigint[]; honest: boolean }[] = [];
+  let forcedDishonest = round === 1 || round === 2;
+  for (const m of state.models.values()) {
+    const untrainedAdapter = m.versions === 0 && m.parentId !== 0n && m.id % 4n === 0n; // rides on its parent's lineage
+    const due = (m.versions === 0 && !untrainedAdapter) || rng.chance(0.2);
+    if (!due || datanetList.length === 0) continue;
+    const k = Math.min(datanetList.length, m.parentId === 0n ? rng.int(1, 3) : rng.int(1, 2));
+    const picks = datanetSampler.sampleDistinct(rng, k).map((i) => datanetList[i]!.id);
+    const honest = forcedDishonest ? false : !rng.chance(DISHONEST_TRAINING_RATE);
+    // Round 1's first run claims a wrong root, round 2's a wrong count; later ones either.
+    const wrongCount = round === 2 || (round !== 1 && rng.chance(0.5));
+    forcedDishonest = false;
+    const claim = state.honestClaim(picks);
+    const root = honest || wrongCount ? claim.root : rng.bytes32();
+    const count = honest || !wrongCount ? claim.count : claim.count + 1 + rng.int(0, 5);
+    trainings.push({ model: m.id, datanets: picks, honest });
+    sender.queue(tx(m.owner, addr.models, encodeFunctionData({ abi: ModelRegistryAbi, functionName: "recordTraining", args: [m.id, picks, root, count, rng.bytes32()] }), GAS.training(picks.length), `recordTraining(${m.id})`));
+  }
+  // Claims: read balances first, claim only real ones (to oneself, a cold wallet or a friend).
+  if (round > 0) {
+    const candidates = actors.all.filter(() => rng.chance(0.35));
+    const balances = await r.rpc.batch<Hex>(candidates.map((a) => ({ method: "eth_call", params: [{ to: addr.engine, data: encodeFunctionData({ abi: AttributionEngineAbi, functionName: "claimable", args: [a] }) }, "latest"] })));
+    candidates.forEach((a, i) => {
+      if (BigInt(balances[i]!) === 0n) return;
+      const roll = rng.float();
+      const to = roll < 0.65 ? a : roll < 0.85 ? rng.pick(actors.coldWallets) : rng.pick(actors.all);
+      sender.queue(tx(a, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "claim", args: [to] }), GAS.claim, `claim(${a})`));
+      r.counts.claims++;
+    });
+  }
+  const receipts = await sender.flush();
+  trainings.forEach((t, i) => {
+    const receipt = receipts[i]!;
+    const log = logsOf(receipt, TOPICS.ModelTrained)[0];
+    if (!log?.topics[1] || !log.topics[2]) throw new SimulationError(`recordTraining: no ModelTrained in ${receipt.transactionHash}`);
+    const m = state.model(t.model);
+    m.versions = Number(BigInt(log.topics[2]));
+    for (const d of t.datanets) m.trained.add(d);
+    r.trainingRuns.push({ modelId: String(BigInt(log.topics[1])), version: m.versions, honest: t.honest });
+  });
+}
+
+/**
+ * E: the round's inferences, popular models and contributions more often; a few planted to break
+ * an audit rule (a contribution not accepted, or outside the model's training lineage), each
+ * checked against the model's own audit. Pipelined: while a chunk is mined the next is built.
+ */
+async function recordInferences(r: Run, round: number, all: ContributionState[]): Promise<void> {
+  const { sender, actors, addr, state, cfg, opts } = r;
+  const target = round === cfg.rounds - 1 ? cfg.inferences - r.counts.inferences : r.plan.inferencesPerRound;
+  const pools = [...state.models.values()]
+    .map((m) => {
+      const lineage = state.lineage(m.id);
+      const ids = state.acceptedIn([...lineage]);
+      const pool = ids.map((id) => state.contribution(id));
+      return { m, lineage, pool, sampler: new WeightedSampler(pool.map((p) => p.popularity)) };
+    })
+    .filter((p) => p.pool.length > 0);
+  if (pools.length === 0) return;
+  const modelSampler = new WeightedSampler(pools.map((p) => p.m.popularity));
+  const notAccepted = all.filter((x) => x.status !== Status.Accepted);
+  const accepted = all.filter((x) => x.status === Status.Accepted);
+  const irng = r.rootRng.fork(10_000 + round);
+  const attestors = r.attestorRotation.filter((a) => r.attestorsActive.has(a));
+  let inflight: Promise<void> | undefined;
+  for (let done = 0; done < target; ) {
+    // At least a dozen chunks (so a dozen timestamps) per round, at most INFERENCE_CHUNK each.
+    const chunk = Math.min(INFERENCE_CHUNK, Math.ceil(target / 12), target - done);
+    const planned: { outputHash: Hex; hits: RuleHit[] }[] = [];
+    for (let i = 0; i < chunk; i++) {
+      const p = pools[modelSampler.sample(irng)]!;
+      const n = Math.min(r.attributionCount.sample(irng), p.pool.length, MAX_ATTRIBUTIONS);
+      const chosen = p.sampler.sampleDistinct(irng, n).map((k) => p.pool[k]!);
+      const plant = irng.chance(PLANT_RATE);
+      if (plant) {
+        const kind = irng.int(0, 2);
+        const extra: ContributionState[] = [];
+        if (kind !== 1 && notAccepted.length) extra.push(irng.pick(notAccepted));
+        if (kind !== 0) {
+          const outside = accepted.filter((x) => !p.lineage.has(x.datanetId));
+          if (outside.length) extra.push(irng.pick(outside));
+        }
+        for (const e of extra) {
+          if (chosen.some((x) => x.id === e.id)) continue;
+          if (chosen.length >= MAX_ATTRIBUTIONS) chosen[irng.int(0, chosen.length - 1)] = e;
+          else chosen.splice(irng.int(0, chosen.length), 0, e);
+        }
+      }
+      const ids = chosen.map((x) => x.id);
+      const weights = ppmWeights(chosen.map((x) => x.popularity * (0.3 + irng.float())));
+      const hits = state.audit(p.m.id, ids, p.lineage);
+      if (!plant && hits.length) throw new SimulationError(`internal: an honest inference broke ${hits.map((h) => h.rule).join(", ")}`);
+      const feeValue = irng.chance(0.01) ? 0n : BigInt(irng.int(1, 5_000)) * 10n ** 15n + BigInt(irng.int(0, 999_999_999));
+      const payer = actors.payers[r.payerSampler.sample(irng)]!;
+      const attestor = attestors[r.attestorTurn++ % attestors.length]!;
+      const method = irng.chance(0.9) ? p.m.method : p.m.method === 1 ? 2 : 1;
+      const outputHash = keccak256(encodePacked(["uint256", "uint256"], [BigInt(opts.seed), BigInt(++r.outputCounter)]));
+      planned.push({ outputHash, hits });
+      r.counts.attributions += ids.length;
+      sender.queue(tx(attestor, addr.engine, encodeFunctionData({ abi: AttributionEngineAbi, functionName: "recordInference", args: [p.m.id, outputHash, payer, feeValue, method, ids, weights] }), inferenceGas(sender, ids.length), "recordInference"));
+    }
+    done += chunk;
+    const reached = done;
+    if (inflight) await inflight;
+    inflight = sender.flush({ address: addr.engine, topic0: TOPICS.InferenceAttributed }).then((receipts) => {
+      receipts.forEach((receipt, i) => {
+        const log = logsOf(receipt, TOPICS.InferenceAttributed)[0];
+        if (!log?.topics[1]) throw new SimulationError(`recordInference: no InferenceAttributed in ${receipt.transactionHash}`);
+        const plan = planned[i]!;
+        if (log.data.slice(0, 66).toLowerCase() !== plan.outputHash.toLowerCase()) throw new SimulationError(`recordInference: receipt ${receipt.transactionHash} is not for output ${plan.outputHash}`);
+        if (plan.hits.length) r.violations.push({ outputHash: plan.outputHash, inferenceId: String(BigInt(log.topics[1])), rules: plan.hits });
+      });
+      r.counts.inferences += planned.length;
+      r.timeline.fraction = (round + reached / target) / cfg.rounds;
+      r.progress({ phase: "inferences", done: r.counts.inferences, total: cfg.inferences });
+    });
+  }
+  if (inflight) await inflight;
+}
+
+/** The manifest of the run (firstBlock and stats are filled in by simulate()). */
+function manifestOf(r: Run): Manifest {
+  const { counts, sender } = r;
+  r.violations.sort((x, y) => (BigInt(x.inferenceId) < BigInt(y.inferenceId) ? -1 : 1));
   return {
-    seed: opts.seed,
-    scale: opts.scale,
-    inferences: inferencesDone,
-    attributions,
-    accounts: actors.all,
-    trainingRuns,
-    violations,
+    seed: r.opts.seed,
+    scale: r.opts.scale,
+    inferences: counts.inferences,
+    attributions: counts.attributions,
+    accounts: r.actors.all,
+    trainingRuns: r.trainingRuns,
+    violations: r.violations,
     lastBlock: String(sender.lastBlock),
     firstBlock: "0",
-    datanets: datanetsCreated,
-    contributions: state.contributions.size,
-    models: modelsRegistered,
-    refusedSubmissions,
-    claims,
-    feeParamChanges,
+    datanets: counts.datanets,
+    contributions: r.state.contributions.size,
+    models: counts.models,
+    refusedSubmissions: counts.refusedSubmissions,
+    claims: counts.claims,
+    feeParamChanges: counts.feeParamChanges,
     stats: { seconds: 0, inferencesPerSecond: 0, blocks: 0, mode: sender.mode },
   };
 }

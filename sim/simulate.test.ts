@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { encodeFunctionData, type Hex } from "viem";
 import { AttributionEngineAbi } from "../abis/index.js";
-import { startDevChain, type DevChain } from "./devchain.js";
+import { startDevChain, type DevChain } from "../chain/devchain.js";
 import { simulate, type Manifest } from "./scenario.js";
 import { startLiveActivity } from "./live.js";
 import { readProtocolLogs, replay, accrualsMatch, type Replay } from "./replay.js";

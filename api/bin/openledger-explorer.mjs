@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npx openledger-explorer earnings <address> [--api URL] [--json|--csv]` (api/cli.ts, run through tsx).
+// `npx openledger-explorer earnings <address> [--api URL] [--json|--csv]` and
+// `npx openledger-explorer verify <receipt.json | inference id> --rpc URL` (api/cli.ts, run through tsx).
 import { register } from "tsx/esm/api";
 
 register();

@@ -4,15 +4,17 @@
  */
 import DataLoader from "dataloader";
 import { GraphQLError } from "graphql/index.js";
-import { inArray, type ReadonlyDrizzle } from "ponder";
+import { inArray } from "ponder";
 import type * as Schema from "../../ponder.schema.js";
+import type { Db, Tables } from "../db.js";
 import { decodeCursor, decodeIntInRange, encodeCursor, type Decoded } from "../input.js";
 import { LIMITS } from "./limits.js";
+import { groupTotals, zeroTotals, type Bound, type Totals } from "../totals/read.js";
+import type { Rollup } from "../totals/rollups.js";
+import type { Deadline } from "./admission.js";
 
-export type Tables = typeof Schema;
-export type Db = ReadonlyDrizzle<Tables>;
+export type { Db, Tables };
 
-export type AccountRow = typeof Schema.account.$inferSelect;
 export type DatanetRow = typeof Schema.datanet.$inferSelect;
 export type ContributionRow = typeof Schema.contribution.$inferSelect;
 export type ModelRow = typeof Schema.model.$inferSelect;
@@ -20,11 +22,14 @@ export type TrainingRunRow = typeof Schema.trainingRun.$inferSelect;
 export type InferenceRow = typeof Schema.inference.$inferSelect;
 export type AttributionRow = typeof Schema.attribution.$inferSelect;
 export type AccrualRow = typeof Schema.rewardAccrual.$inferSelect;
+export type ExpectationRow = typeof Schema.accrualExpectation.$inferSelect;
 
 export interface ApiContext {
   db: Db;
   t: Tables;
   loaders: Loaders;
+  /** The request's deadline (admission.ts); resolvers of long computations check it between reads. */
+  deadline?: Deadline;
 }
 
 /** Resolver signature with our context; parent typed by the caller. */
@@ -114,7 +119,25 @@ export function createLoaders(db: Db, t: Tables) {
       },
       { cacheKeyFn: (id) => id.toString(), maxBatchSize: 200 },
     );
+  /** Totals of single-key rollups (models, datanets, contributions) per bound, batched: one read per tick. */
+  const totalsLoaders = new Map<string, DataLoader<string, Totals, string>>();
+  const totals = (rollup: Rollup, bound: Bound) => {
+    const key = `${rollup.name}|${bound ?? "now"}`;
+    let loader = totalsLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<string, Totals, string>(
+        async (ids) => {
+          const found = new Map((await groupTotals(db, rollup, { in: [...ids] }, bound)).map((r) => [r.key[0]!, r.totals]));
+          return ids.map((id) => found.get(id) ?? zeroTotals(rollup));
+        },
+        { maxBatchSize: 1000 },
+      );
+      totalsLoaders.set(key, loader);
+    }
+    return loader;
+  };
   return {
+    totals,
     model: byId((ids) => db.select().from(t.model).where(inArray(t.model.id, ids))),
     datanet: byId((ids) => db.select().from(t.datanet).where(inArray(t.datanet.id, ids))),
     contribution: byId((ids) => db.select().from(t.contribution).where(inArray(t.contribution.id, ids))),
@@ -122,8 +145,14 @@ export function createLoaders(db: Db, t: Tables) {
       (ids) => db.select().from(t.attribution).where(inArray(t.attribution.inferenceId, ids)).orderBy(t.attribution.inferenceId, t.attribution.position),
       (r) => r.inferenceId,
     ),
+    /** The chain's RewardAccrued events of each inference, in log order. */
     accrualsByInference: groupBy(
-      (ids) => db.select().from(t.rewardAccrual).where(inArray(t.rewardAccrual.inferenceId, ids)).orderBy(t.rewardAccrual.inferenceId, t.rewardAccrual.at),
+      (ids) => db.select().from(t.rewardAccrual).where(inArray(t.rewardAccrual.inferenceId, ids)).orderBy(t.rewardAccrual.inferenceId, t.rewardAccrual.id),
+      (r) => r.inferenceId,
+    ),
+    /** The accruals the recomputed split predicts for each inference. */
+    expectationsByInference: groupBy(
+      (ids) => db.select().from(t.accrualExpectation).where(inArray(t.accrualExpectation.inferenceId, ids)),
       (r) => r.inferenceId,
     ),
   };

@@ -9,7 +9,11 @@ import { GraphQLScalarType, buildSchema, isObjectType, isScalarType, type GraphQ
 
 export type ResolverMap = Record<string, GraphQLScalarType | Record<string, GraphQLFieldResolver<any, any, any>>>;
 
-export function makeSchema(typeDefs: string, resolvers: ResolverMap): GraphQLSchema {
+/**
+ * `beforeResolve` runs before every resolver of the map (with the request's context), e.g. to stop
+ * work once the request's deadline has passed.
+ */
+export function makeSchema(typeDefs: string, resolvers: ResolverMap, beforeResolve?: (context: unknown) => void): GraphQLSchema {
   const schema = buildSchema(typeDefs);
   for (const [typeName, value] of Object.entries(resolvers)) {
     const type = schema.getType(typeName);
@@ -27,7 +31,12 @@ export function makeSchema(typeDefs: string, resolvers: ResolverMap): GraphQLSch
     for (const [fieldName, resolve] of Object.entries(value)) {
       const field = fields[fieldName];
       if (!field) throw new Error(`resolver ${typeName}.${fieldName} has no field in the typeDefs`);
-      field.resolve = resolve;
+      field.resolve = beforeResolve
+        ? (parent, args, context, info) => {
+            beforeResolve(context);
+            return resolve(parent, args, context, info);
+          }
+        : resolve;
     }
   }
   return schema;

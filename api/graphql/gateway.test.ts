@@ -17,7 +17,6 @@ const ponderLike = makeExecutableSchema(/* GraphQL */ `
     type account { address: String!, accrued: BigInt! }
     type accountPage { items: [account!]!, pageInfo: PageInfo!, totalCount: Int! }
     input accountFilter { accrued_gt: BigInt }
-    type Account { address: String! }
     type Query {
       account(address: String!): account
       accounts(where: accountFilter, limit: Int): accountPage!
@@ -86,9 +85,10 @@ describe("the stitched gateway", () => {
     expect(r.body).toEqual({ data: { echo: "42", _meta: { status: { ok: true } }, accounts: { totalCount: 2 } } });
   });
 
-  test("a Ponder type named like one of ours is renamed, not merged", async () => {
+  test("Ponder's table types are published in PascalCase with a Row suffix, never merged with ours", async () => {
     const gw = await gateway();
-    expect(gw.schema.getType("AccountRow")).toBeDefined();
+    for (const name of ["AccountRow", "AccountRowPage", "AccountRowFilter"]) expect(gw.schema.getType(name), name).toBeDefined();
+    for (const name of ["account", "accountPage", "accountFilter"]) expect(gw.schema.getType(name), name).toBeUndefined();
     expect(Object.keys((gw.schema.getType("Account") as never as { getFields(): object }).getFields())).toEqual(["address", "claimable"]);
     expect(gw.printed()).toContain("type PageInfo");
   });

@@ -8,10 +8,13 @@ import {
   GraphQLScalarType,
   Kind,
   buildClientSchema,
-  execute,
+  execute as graphqlExecute,
   getIntrospectionQuery,
+  getVariableValues,
   getOperationAST,
   isScalarType,
+  isInterfaceType,
+  isObjectType,
   lexicographicSortSchema,
   parse,
   print,
@@ -32,6 +35,9 @@ import { stitchSchemas } from "@graphql-tools/stitch";
 import { FilterRootFields, RenameTypes } from "@graphql-tools/wrap";
 import type { SubschemaConfig } from "@graphql-tools/delegate";
 import { CACHED_ROOT_FIELDS, LIMITS, maxAliasesRule, maxDepthRule, type Limits } from "./limits.js";
+import { DEFAULT_STATS, operationCost, type CostStats } from "./cost.js";
+import type { PonderTableInfo } from "./ponderArgs.js";
+import { collidingNames, pascalCase, ponderTypeRenames } from "./naming.js";
 
 /** Executes a GraphQL request against Ponder's own middleware, in process (no network). */
 export type PonderExecutor = (request: { query: string; variables?: Record<string, unknown>; operationName?: string }) => Promise<ExecutionResult>;
@@ -46,7 +52,13 @@ export interface Gateway {
   ours: GraphQLSchema;
   /** printSchema of the served schema, sorted, for schema.graphql and the drift test. */
   printed(): string;
-  run(request: GraphqlRequest, contextValue: object): Promise<GraphqlResponse>;
+  /** The cost budget in force (estimated ms per operation). */
+  budgetMs: number;
+  /** Parses, validates, coerces variables and checks the cost budget: a plan to execute, or the error response. */
+  plan(request: GraphqlRequest, stats?: CostStats): Plan;
+  execute(plan: ReadyPlan, contextValue: object): Promise<GraphqlResponse>;
+  /** plan + execute, without admission control or a deadline (tests, tools). */
+  run(request: GraphqlRequest, contextValue: object, stats?: CostStats): Promise<GraphqlResponse>;
   /** A valid query that runs on our schema alone and selects one of `CACHED_ROOT_FIELDS`: its response may be cached. */
   cacheable(request: GraphqlRequest): boolean;
 }
@@ -79,8 +91,18 @@ export async function introspectPonder(executor: PonderExecutor): Promise<GraphQ
   return schema;
 }
 
-export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: GraphQLSchema; executor: PonderExecutor }; limits?: Limits }): Gateway {
+export function buildGateway(args: {
+  ours: GraphQLSchema;
+  ponder?: { schema: GraphQLSchema; executor: PonderExecutor };
+  limits?: Limits;
+  /** Ponder's tables (ponderArgs.ts): their list fields' arguments are checked and their scans costed. */
+  ponderTables?: Map<string, PonderTableInfo>;
+  /** Cost budget per operation in estimated ms (default LIMITS.queryBudgetMs). */
+  budgetMs?: number;
+  lineageNodeCap?: number;
+}): Gateway {
   const limits = args.limits ?? LIMITS;
+  const budgetMs = args.budgetMs ?? limits.queryBudgetMs;
   const ours = args.ours;
   const ourRootFields = new Set(Object.keys(ours.getQueryType()?.getFields() ?? {}));
   const ourTypes = new Set(Object.keys(ours.getTypeMap()));
@@ -88,15 +110,15 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
   const subschemas: SubschemaConfig[] = [];
   if (args.ponder) {
     const exec = args.ponder.executor;
-    const clashing = Object.keys(args.ponder.schema.getTypeMap()).filter((n) => !n.startsWith("__") && ourTypes.has(n) && !SHARED_TYPES.has(n));
+    const renames = ponderTypeRenames(Object.keys(args.ponder.schema.getTypeMap()), ourTypes, SHARED_TYPES);
     subschemas.push({
       schema: args.ponder.schema,
       executor: (async (req: { document: DocumentNode; variables?: unknown; operationName?: string }) => exec({ query: print(req.document), variables: jsonSafe(req.variables) as Record<string, unknown> | undefined, operationName: req.operationName })) as SubschemaConfig["executor"],
       transforms: [
         // Our root fields win on a name collision (account, inference, model, datanet, ...).
         new FilterRootFields((_op, fieldName) => !ourRootFields.has(fieldName)),
-        // A Ponder table type named like one of ours keeps working under "<name>Row".
-        new RenameTypes((name) => (clashing.includes(name) ? `${name}Row` : name)),
+        // One naming convention for what third parties see (naming.ts): `inference` → `InferenceRow`.
+        new RenameTypes((name) => renames.get(name) ?? name),
       ],
     });
   }
@@ -122,6 +144,13 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
       gatewayBigInt.parseLiteral = ourBigInt.parseLiteral;
     }
   }
+
+  const collisions = collidingNames(Object.values(stitched.getTypeMap()).map((t) => ({ name: t.name, fieldsWithArgs: fieldsWithArgs(t) })));
+  if (collisions.length) {
+    throw new Error(`the GraphQL schema has type names that client generators fold to one identifier: ${collisions.map((g) => g.join(" / ")).join(", ")}; rename one of each (api/graphql/naming.ts)`);
+  }
+  // Ponder's tables by their published type name (`InferenceRow`), for the cost estimate.
+  const ponderTypes = new Map([...(args.ponderTables ?? new Map<string, PonderTableInfo>())].map(([table, info]) => [publishedTableType(table), info]));
 
   const rules = [...specifiedRules, maxDepthRule(limits.maxDepth, limits.maxIntrospectionDepth), maxAliasesRule(limits.maxAliases)];
   type Prepared = { document: DocumentNode; oursOnly: boolean; cacheable: boolean } | { errors: GraphQLError[] };
@@ -156,43 +185,120 @@ export function buildGateway(args: { ours: GraphQLSchema; ponder?: { schema: Gra
     return entry;
   };
 
+  const plan = (request: GraphqlRequest, stats: CostStats = DEFAULT_STATS): Plan => {
+    const { query, variables, operationName } = request;
+    if (typeof query !== "string" || query.trim() === "") return refuse(badRequest("the request has no query: send {\"query\": \"...\"}"));
+    if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return refuse(badRequest("variables must be a JSON object"));
+    if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return refuse(badRequest("operationName must be a string"));
+    const prepared = prepare(query);
+    if ("errors" in prepared) {
+      const code = prepared.errors[0]?.extensions?.code;
+      return refuse({ status: 400, body: { errors: prepared.errors.map((e) => formatError(e, code ? undefined : "GRAPHQL_VALIDATION_FAILED")) } });
+    }
+    const op = getOperationAST(prepared.document, (operationName as string | undefined) ?? undefined);
+    if (!op) return refuse(badRequest(operationName ? `no operation named ${JSON.stringify(operationName)} in the query` : "the query has several operations: pass operationName"));
+    if (op.operation === "subscription") return refuse(badRequest("subscriptions are served over GraphQL-over-SSE: send the request with Accept: text/event-stream"));
+    if (op.operation !== "query") return refuse(badRequest(`${op.operation} operations are not supported: this API is read-only`));
+    if (jsonDepth(variables, limits.maxVariablesDepth) > limits.maxVariablesDepth) {
+      return refuse(userErrors([new GraphQLError(`variables nest deeper than ${limits.maxVariablesDepth} levels`, { extensions: { code: "BAD_USER_INPUT" } })]));
+    }
+    const schema = prepared.oursOnly ? ours : stitched;
+    const coerced = getVariableValues(schema, op.variableDefinitions ?? [], (variables as Record<string, unknown> | null | undefined) ?? {}, { maxErrors: 10 });
+    if (coerced.errors) return refuse(userErrors(coerced.errors));
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const def of prepared.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+    const { cost, errors } = operationCost({ schema: stitched, operation: op, fragments, variables: coerced.coerced, stats, ponderTables: ponderTypes, lineageNodeCap: args.lineageNodeCap ?? LIMITS.maxLineageNodes });
+    if (errors.length) return refuse(userErrors(errors));
+    if (cost > budgetMs) {
+      return refuse({
+        status: 400,
+        body: {
+          errors: [{
+            message: `the query's estimated cost is ${fmtMs(cost)} ms, over the budget of ${fmtMs(budgetMs)} ms: lower the limits of its lists, select fewer nested lists, or split it into several queries`,
+            extensions: { code: "QUERY_TOO_COSTLY", cost, budget: budgetMs },
+          }],
+        },
+      });
+    }
+    return { ok: true, document: prepared.document, schema, operationName: (operationName as string | null | undefined) ?? undefined, variables: (variables as Record<string, unknown> | null | undefined) ?? undefined, cost, cacheable: prepared.cacheable };
+  };
+
+  const execute = async (p: ReadyPlan, contextValue: object): Promise<GraphqlResponse> => {
+    const result = await graphqlExecute({ schema: p.schema, document: p.document, variableValues: p.variables, operationName: p.operationName, contextValue });
+    const body: GraphqlResponse["body"] = {};
+    if (result.errors?.length) body.errors = result.errors.map((e) => formatError(e));
+    if (result.data !== undefined) body.data = result.data;
+    // Variable coercion failures never reach a resolver: they are the client's fault.
+    const status = result.data === undefined && result.errors?.length ? 400 : 200;
+    return { status, body };
+  };
+
   return {
     schema: stitched,
     ours,
+    budgetMs,
     printed: () => printSchema(lexicographicSortSchema(stitched)),
     cacheable(request) {
       if (typeof request.query !== "string" || request.query.trim() === "") return false;
       const prepared = prepare(request.query);
       return "document" in prepared && prepared.cacheable;
     },
-    async run(request, contextValue) {
-      const { query, variables, operationName } = request;
-      if (typeof query !== "string" || query.trim() === "") return badRequest("the request has no query: send {\"query\": \"...\"}");
-      if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return badRequest("variables must be a JSON object");
-      if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return badRequest("operationName must be a string");
-      const prepared = prepare(query);
-      if ("errors" in prepared) {
-        const code = prepared.errors[0]?.extensions?.code;
-        return { status: 400, body: { errors: prepared.errors.map((e) => formatError(e, code ? undefined : "GRAPHQL_VALIDATION_FAILED")) } };
-      }
-      const op = getOperationAST(prepared.document, (operationName as string | undefined) ?? undefined);
-      if (!op) return badRequest(operationName ? `no operation named ${JSON.stringify(operationName)} in the query` : "the query has several operations: pass operationName");
-      if (op.operation !== "query") return badRequest(`${op.operation} operations are not supported: this API is read-only`);
-      const result = await execute({
-        schema: prepared.oursOnly ? ours : stitched,
-        document: prepared.document,
-        variableValues: (variables as Record<string, unknown> | null | undefined) ?? undefined,
-        operationName: (operationName as string | null | undefined) ?? undefined,
-        contextValue,
-      });
-      const body: GraphqlResponse["body"] = {};
-      if (result.errors?.length) body.errors = result.errors.map((e) => formatError(e));
-      if (result.data !== undefined) body.data = result.data;
-      // Variable coercion failures never reach a resolver: they are the client's fault.
-      const status = result.data === undefined && result.errors?.length ? 400 : 200;
-      return { status, body };
+    plan,
+    execute,
+    async run(request, contextValue, stats) {
+      const p = plan(request, stats);
+      return p.ok ? execute(p, contextValue) : p.response;
     },
   };
+}
+
+/** A request ready to execute: parsed, validated, variables coerced, cost within the budget. */
+export interface ReadyPlan {
+  ok: true;
+  document: DocumentNode;
+  schema: GraphQLSchema;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+  /** Estimated milliseconds of server work (cost.ts). */
+  cost: number;
+  /** Selects a root field whose whole response may be cached (CACHED_ROOT_FIELDS). */
+  cacheable: boolean;
+}
+export type Plan = ReadyPlan | { ok: false; response: GraphqlResponse };
+
+function refuse(response: GraphqlResponse): Plan {
+  return { ok: false, response };
+}
+
+/** Client errors found before execution: HTTP 400, each with its code (BAD_USER_INPUT unless set). */
+function userErrors(errors: readonly GraphQLError[]): GraphqlResponse {
+  return { status: 400, body: { errors: errors.map((e) => formatError(e, "BAD_USER_INPUT")) } };
+}
+
+const fmtMs = (ms: number) => Math.round(ms).toLocaleString("en-US");
+
+/** Nesting depth of a JSON value, counting no further than `stopAt + 1` (so a hostile value costs little). */
+export function jsonDepth(value: unknown, stopAt: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== "object") continue;
+    if (d + 1 > deepest) deepest = d + 1;
+    if (deepest > stopAt) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
+/** The published type name of a Ponder table (naming.ts). */
+export function publishedTableType(table: string): string {
+  return `${pascalCase(table)}Row`;
+}
+
+function fieldsWithArgs(type: GraphQLNamedType): string[] {
+  if (!isObjectType(type) && !isInterfaceType(type)) return [];
+  return Object.values(type.getFields()).filter((f) => f.args.length > 0).map((f) => f.name);
 }
 
 /** Delegated variables may hold bigint (parsed by our BigInt scalar): JSON carries them as decimal strings. */
@@ -208,7 +314,7 @@ function badRequest(message: string): GraphqlResponse {
 }
 
 /** Extension keys a client may see; anything else (stack traces, SQL, internals) is dropped. */
-const PUBLIC_EXTENSIONS = new Set(["code", "limit", "argument"]);
+const PUBLIC_EXTENSIONS = new Set(["code", "limit", "argument", "cost", "budget", "retryAfter"]);
 
 /** The innermost cause of an error that may have been wrapped by stitching/delegation. */
 function rootCause(error: GraphQLError): { error: GraphQLError; cause?: Error } {

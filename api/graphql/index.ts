@@ -25,12 +25,18 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import { buildClientSchema, getIntrospectionQuery, graphqlSync, lexicographicSortSchema, printSchema, type IntrospectionQuery } from "graphql/index.js";
+import { buildClientSchema, getIntrospectionQuery, graphqlSync, lexicographicSortSchema, printSchema, type DocumentNode, type IntrospectionQuery } from "graphql/index.js";
 import { AnswerCache } from "./answerCache.js";
 import { createLoaders, type ApiContext, type Db, type Tables } from "./context.js";
 import { readDataVersion } from "./dataVersion.js";
-import { buildGateway, introspectPonder, type Gateway, type GraphqlRequest, type PonderExecutor } from "./gateway.js";
-import { LIMITS } from "./limits.js";
+import { fixedBlockOf } from "./fixedBlock.js";
+import { finalizedWatermark } from "../totals/read.js";
+import { buildGateway, introspectPonder, type Gateway, type GraphqlRequest, type GraphqlResponse, type PonderExecutor } from "./gateway.js";
+import { LIMITS, executionLimits, lineageNodeCap, type ExecutionLimits } from "./limits.js";
+import { Admission, Deadline, RetryableError } from "./admission.js";
+import { CostStatsCache, readCostStats } from "./costStats.js";
+import { inLane } from "./dbGate.js";
+import type { PonderTableInfo } from "./ponderArgs.js";
 import { buildOurSchema } from "./schema.js";
 import { ApiError } from "../http/errors.js";
 
@@ -55,15 +61,22 @@ export function ponderExecutor(ponderGraphql: MiddlewareHandler): PonderExecutor
   };
 }
 
+/** What the gateway is built with besides Ponder's executor: its tables and the operator's limits. */
+export interface GatewayOptions {
+  ponderTables?: Map<string, PonderTableInfo>;
+  budgetMs?: number;
+}
+
 /** Builds the gateway once (lazily: Ponder's schema is introspected on first use) and retries after a failure. */
-export function lazyGateway(ponder?: PonderExecutor): () => Promise<Gateway> {
+export function lazyGateway(ponder?: PonderExecutor, options: GatewayOptions = {}): () => Promise<Gateway> {
   let pending: Promise<Gateway> | null = null;
   return () => {
     if (!pending) {
       pending = (async () => {
         const ours = buildOurSchema();
-        if (!ponder) return buildGateway({ ours });
-        return buildGateway({ ours, ponder: { schema: await introspectPonder(ponder), executor: ponder } });
+        const common = { ours, ponderTables: options.ponderTables, budgetMs: options.budgetMs, lineageNodeCap: lineageNodeCap() };
+        if (!ponder) return buildGateway(common);
+        return buildGateway({ ...common, ponder: { schema: await introspectPonder(ponder), executor: ponder } });
       })();
       pending.catch(() => {
         pending = null;
@@ -73,14 +86,22 @@ export function lazyGateway(ponder?: PonderExecutor): () => Promise<Gateway> {
   };
 }
 
-/** printSchema (sorted) of a schema as a client sees it through introspection: what schema.graphql holds. */
+const schemaTexts = new WeakMap<Gateway, string>();
+
+/** printSchema (sorted) of a schema as a client sees it through introspection: what schema.graphql holds. Built once per gateway. */
 export function publishedSchemaText(gateway: Gateway): string {
+  let text = schemaTexts.get(gateway);
+  if (text === undefined) schemaTexts.set(gateway, (text = buildSchemaText(gateway)));
+  return text;
+}
+
+function buildSchemaText(gateway: Gateway): string {
   const result = graphqlSync({ schema: gateway.schema, source: getIntrospectionQuery({ descriptions: true }) });
   if (result.errors?.length || !result.data) throw new Error(`introspection failed: ${result.errors?.map((e) => e.message).join("; ")}`);
   return `${printSchema(lexicographicSortSchema(buildClientSchema(result.data as unknown as IntrospectionQuery)))}\n`;
 }
 
-async function readRequest(c: Context): Promise<GraphqlRequest> {
+export async function readRequest(c: Context): Promise<GraphqlRequest> {
   if (c.req.method === "GET") {
     const query = c.req.query("query");
     if (query === undefined) throw new ApiError(400, 'GET /graphql needs ?query=...; or POST JSON {"query": "..."}');
@@ -118,43 +139,100 @@ export interface CachedResponse {
   ok: boolean;
 }
 
+/** "final@N" when every root field asks at block N and N is finalized (fixedBlock.ts), else null. */
+async function finalVersion(db: Db, plan: { document: DocumentNode; operationName?: string; variables?: Record<string, unknown> }): Promise<string | null> {
+  const n = fixedBlockOf(plan.document, plan.operationName, plan.variables);
+  if (n === null) return null;
+  const w = await finalizedWatermark(db).catch(() => null);
+  return w !== null && n <= w ? `final@${n}` : null;
+}
+
 /** The answer cache of one app: responses by (request, data version), `maxBytes` of them. */
 export function answerCache(maxBytes: number): AnswerCache<CachedResponse> | null {
   return maxBytes > 0 ? new AnswerCache<CachedResponse>({ maxCost: maxBytes, cost: (r) => r.text.length, keep: (r) => r.ok }) : null;
 }
 
+/** What one app's /graphql handler shares across requests. */
+export interface HandlerDeps {
+  db: Db;
+  t: Tables;
+  gateway: () => Promise<Gateway>;
+  answers?: AnswerCache<CachedResponse> | null;
+  /** Statistics for the cost estimate (default: read from `db`, refreshed in the background). */
+  stats?: CostStatsCache;
+  limits?: ExecutionLimits;
+}
+
 /**
- * The /graphql handler (GET with ?query= or POST JSON). Queries with modelLineage (the expensive
- * field) are answered from `answers` while the indexed data is unchanged (answerCache.ts,
- * dataVersion.ts): the whole serialized response, so a hit costs one small read of the version.
+ * The /graphql handler (GET with ?query= or POST JSON). Every request is planned first (parsed,
+ * validated, variables coerced, cost estimated: over the budget is refused before anything runs).
+ * Queries with modelLineage are answered from `answers` while the indexed data is unchanged
+ * (answerCache.ts, dataVersion.ts). Operations estimated at LIMITS.expensiveCostMs or more take a
+ * slot (admission.ts); every execution runs under a deadline.
  */
-export function graphqlHandler(deps: { db: Db; t: Tables; gateway: () => Promise<Gateway>; answers?: AnswerCache<CachedResponse> | null }) {
+export function graphqlHandler(deps: HandlerDeps) {
+  const limits = deps.limits ?? executionLimits();
+  const stats = deps.stats ?? new CostStatsCache(() => readCostStats(deps.db, deps.t));
+  const admission = new Admission({ slots: limits.expensiveSlots, maxQueue: limits.expensiveQueue });
   return async (c: Context) => {
     const request = await readRequest(c);
     const gateway = await deps.gateway();
-    let loaders: ApiContext["loaders"] | undefined;
-    const context: ApiContext = {
-      db: deps.db,
-      t: deps.t,
-      // Created on first use: most earnings queries never need a batch loader.
-      get loaders() {
-        return (loaders ??= createLoaders(deps.db, deps.t));
-      },
-    };
-    const answers = deps.answers;
-    if (answers && gateway.cacheable(request)) {
-      const version = await readDataVersion(deps.db, deps.t);
-      if (version !== null) {
-        const key = JSON.stringify([request.query, request.variables ?? null, request.operationName ?? null]);
-        const compute = async (): Promise<CachedResponse> => {
-          const { status, body } = await gateway.run(request, context);
-          return { status, text: JSON.stringify(body), ok: status === 200 && !body.errors };
-        };
-        const r = await answers.get(key, version, compute, async () => (await readDataVersion(deps.db, deps.t)) ?? "");
-        return c.newResponse(r.text, r.status, { "content-type": "application/json" });
+    const plan = gateway.plan(request, await stats.current());
+    if (!plan.ok) return c.json(plan.response.body, plan.response.status);
+    // What the request was estimated to cost, for clients that pace themselves (api/LIMITS.md).
+    c.header("X-Query-Cost", String(plan.cost));
+    c.header("X-Query-Budget", String(gateway.budgetMs));
+    const deadline = new Deadline(limits.requestTimeoutMs);
+    try {
+      let loaders: ApiContext["loaders"] | undefined;
+      const context: ApiContext = {
+        db: deps.db,
+        t: deps.t,
+        deadline,
+        // Created on first use: most earnings queries never need a batch loader.
+        get loaders() {
+          return (loaders ??= createLoaders(deps.db, deps.t));
+        },
+      };
+      const expensive = plan.cost >= LIMITS.expensiveCostMs;
+      const compute = (): Promise<GraphqlResponse> => {
+        // In the request's lane, its database reads are gated (expensive) and stop at its deadline (dbGate.ts).
+        const run = () => inLane({ expensive, deadline }, () => gateway.execute(plan, context));
+        const work = expensive ? admission.run(run, Math.min(LIMITS.maxQueueWaitMs, deadline.remaining())) : run();
+        return Promise.race([work, deadline.expired]);
+      };
+      const answers = deps.answers;
+      if (answers && plan.cacheable) {
+        // At a finalized block the answer never changes: kept under the question alone.
+        const final = await finalVersion(deps.db, plan);
+        const version = final ?? (await readDataVersion(deps.db, deps.t));
+        if (version !== null) {
+          const key = JSON.stringify([request.query, request.variables ?? null, request.operationName ?? null]);
+          let computed = false;
+          const r = await answers.get(
+            key,
+            version,
+            async (): Promise<CachedResponse> => {
+              computed = true;
+              const { status, body } = await compute();
+              return { status, text: JSON.stringify(body), ok: status === 200 && !body.errors };
+            },
+            async () => (await finalVersion(deps.db, plan)) ?? (await readDataVersion(deps.db, deps.t)) ?? "",
+          );
+          // Whether the answer came from the cache, and whether it is kept for good (a finalized block).
+          c.header("X-Answer-Cache", `${computed ? "miss" : "hit"}${final ? "; finalized" : ""}`);
+          return c.newResponse(r.text, r.status, { "content-type": "application/json" });
+        }
       }
+      const { status, body } = await compute();
+      return c.json(body, status);
+    } catch (err) {
+      if (err instanceof RetryableError) {
+        return c.json({ errors: [{ message: err.message, extensions: { code: err.code, retryAfter: err.retryAfterSeconds } }] }, 503, { "Retry-After": String(err.retryAfterSeconds) });
+      }
+      throw err;
+    } finally {
+      deadline.clear();
     }
-    const { status, body } = await gateway.run(request, context);
-    return c.json(body, status);
   };
 }

@@ -4,6 +4,7 @@
  * validation rules here. No I/O.
  */
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql/index.js";
+import { envInt } from "../../core/env.js";
 
 export const LIMITS = {
   /** Lexical tokens per document (Ponder's default 1000; an explorer page query uses < 400). */
@@ -26,6 +27,8 @@ export const LIMITS = {
    */
   maxLineageDepth: 8,
   defaultLineageDepth: 4,
+  /** contributionLineage, datanetLineage, accountLineage: an account's data reaches inferences in 6 hops, more through adapters. */
+  defaultDownstreamLineageDepth: 8,
   maxLineageLimit: 5000,
   defaultLineageLimit: 10,
   maxLineageNodes: 10_000,
@@ -36,42 +39,63 @@ export const LIMITS = {
   defaultSearchResults: 10,
   /** Cached parsed+validated documents (by query text). */
   documentCacheSize: 500,
+  /**
+   * Cost budget of one operation, in estimated milliseconds of server work (cost.ts): the
+   * explorer's heaviest query (a lineage at its largest caps) estimates 1,000.
+   */
+  queryBudgetMs: 3000,
+  /** Operations estimated at this or more take a slot for expensive work (admission.ts). */
+  expensiveCostMs: 250,
+  /** Expensive operations running at once, and waiting for a slot (more are refused: SERVER_BUSY). */
+  expensiveSlots: 2,
+  expensiveQueue: 32,
+  /** Longest wait for a slot before SERVER_BUSY. */
+  maxQueueWaitMs: 5000,
+  /** Wall-clock deadline of one request (QUERY_TIMEOUT after it). */
+  requestTimeoutMs: 10_000,
+  /** Deepest nesting of the variables JSON (objects and lists). */
+  maxVariablesDepth: 32,
 } as const;
 
 export type Limits = typeof LIMITS;
-
-/**
- * An integer environment variable from `min` (a safe integer), or undefined when unset or blank;
- * anything else stops start-up with the variable's name and what it takes.
- */
-function envInt(env: Record<string, string | undefined>, name: string, min: number, hint = ""): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} must be an integer from ${min}${hint}, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 /**
  * The modelLineage node cap in force: LIMITS.maxLineageNodes, or lower when the operator sets
  * API_LINEAGE_MAX_NODES (an integer from 1; larger values are held to LIMITS.maxLineageNodes).
  */
 export function lineageNodeCap(env: Record<string, string | undefined> = process.env): number {
-  return Math.min(envInt(env, "API_LINEAGE_MAX_NODES", 1) ?? LIMITS.maxLineageNodes, LIMITS.maxLineageNodes);
+  return Math.min(envInt(env, "API_LINEAGE_MAX_NODES", { min: 1 }) ?? LIMITS.maxLineageNodes, LIMITS.maxLineageNodes);
+}
+
+/** Operator settings of the cost budget and bounded execution (api/LIMITS.md); bad values stop start-up. */
+export interface ExecutionLimits {
+  queryBudgetMs: number;
+  requestTimeoutMs: number;
+  expensiveSlots: number;
+  expensiveQueue: number;
+}
+
+export function executionLimits(env: Record<string, string | undefined> = process.env): ExecutionLimits {
+  return {
+    queryBudgetMs: envInt(env, "API_QUERY_BUDGET_MS", { min: 1 }) ?? LIMITS.queryBudgetMs,
+    requestTimeoutMs: envInt(env, "API_QUERY_TIMEOUT_MS", { min: 100 }) ?? LIMITS.requestTimeoutMs,
+    expensiveSlots: envInt(env, "API_EXPENSIVE_SLOTS", { min: 1 }) ?? LIMITS.expensiveSlots,
+    expensiveQueue: envInt(env, "API_EXPENSIVE_QUEUE", { min: 0 }) ?? LIMITS.expensiveQueue,
+  };
 }
 
 /** Default budget of the answer cache (responses to queries with modelLineage), in bytes. */
 export const DEFAULT_ANSWER_CACHE_BYTES = 128 * 1024 * 1024;
 
 /** Root fields whose queries are answered from the answer cache (api/graphql/answerCache.ts). */
-export const CACHED_ROOT_FIELDS = new Set(["modelLineage"]);
+export const CACHED_ROOT_FIELDS = new Set(["modelLineage", "contributionLineage", "datanetLineage", "accountLineage"]);
 
 /**
  * The answer cache budget in bytes of response: DEFAULT_ANSWER_CACHE_BYTES, or
  * API_ANSWER_CACHE_BYTES (an integer from 0; 0 turns the cache off).
  */
 export function answerCacheBytes(env: Record<string, string | undefined> = process.env): number {
-  return envInt(env, "API_ANSWER_CACHE_BYTES", 0, " (0: no cache)") ?? DEFAULT_ANSWER_CACHE_BYTES;
+  return envInt(env, "API_ANSWER_CACHE_BYTES", { min: 0, hint: "(0: no cache)" }) ?? DEFAULT_ANSWER_CACHE_BYTES;
 }
 
 function limitError(message: string, limit: string): GraphQLError {
@@ -173,5 +197,18 @@ export function maxAliasesRule(maxAliases: number) {
         }
       },
     };
+  };
+}
+
+/** Operator settings of live subscriptions (api/LIMITS.md); bad values stop start-up. */
+export function streamSettings(env: Record<string, string | undefined> = process.env) {
+  return {
+    maxTotal: envInt(env, "API_STREAM_MAX_SUBSCRIPTIONS", { min: 1 }) ?? 1000,
+    maxPerClient: envInt(env, "API_STREAM_MAX_PER_CLIENT", { min: 1 }) ?? 16,
+    pollMs: envInt(env, "API_STREAM_POLL_MS", { min: 10 }) ?? 250,
+    /** Blocks below the indexed head a reorg may still replace (more than the chain's finality in Ponder). */
+    reorgDepth: envInt(env, "API_STREAM_REORG_DEPTH", { min: 1 }) ?? 64,
+    keepAliveMs: 15_000,
+    clientHeader: env.API_STREAM_CLIENT_HEADER?.trim() || undefined,
   };
 }

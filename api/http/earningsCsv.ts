@@ -12,7 +12,8 @@
  * Columns: time (ISO 8601, UTC), block, transaction, inference, model, model_name, datanet,
  * contribution, role, amount (base units), amount_open (exact decimal OPEN).
  */
-import { and, asc, eq, gt, inArray, or } from "ponder";
+import { and, asc, eq, gt, gte, inArray, lte, or } from "ponder";
+import { envInt } from "../../core/env.js";
 import { ROLE_NAMES, Role } from "../../core/roles.js";
 import { csvRecord } from "../csv.js";
 import { formatOpen } from "../format.js";
@@ -21,35 +22,52 @@ import type { Db, Tables } from "../graphql/context.js";
 import { ApiError } from "./errors.js";
 
 export const CSV_COLUMNS = ["time", "block", "transaction", "inference", "model", "model_name", "datanet", "contribution", "role", "amount", "amount_open"] as const;
-/** Rows per database round trip (API_CSV_CHUNK_ROWS overrides it, 1..10000: tests use a tiny one to cross chunk boundaries). */
-export const CSV_CHUNK_ROWS = (() => {
-  const n = Number(process.env.API_CSV_CHUNK_ROWS);
-  return Number.isSafeInteger(n) && n >= 1 && n <= 10_000 ? n : 1000;
-})();
+/** Rows per database round trip (API_CSV_CHUNK_ROWS overrides it, 1..10000: tests use a tiny one to cross chunk boundaries; a bad value stops start-up). */
+export const CSV_CHUNK_ROWS = envInt(process.env, "API_CSV_CHUNK_ROWS", { min: 1, max: 10_000, fallback: 1000 });
 
-export function earningsCsvResponse(db: Db, t: Tables, addressParam: string): Response {
+/** A block range query parameter: absent, or a block number. */
+function blockParam(value: string | undefined, name: string): bigint | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^[0-9]{1,20}$/.test(value)) throw new ApiError(400, `${name} must be a block number, got ${JSON.stringify(value.slice(0, 40))}`);
+  return BigInt(value);
+}
+
+/**
+ * The CSV of an address's accruals, oldest first; `range.fromBlock`/`range.toBlock` (inclusive)
+ * bound it to a period (a statement for it is one download).
+ */
+export function earningsCsvResponse(db: Db, t: Tables, addressParam: string, range: { fromBlock?: string; toBlock?: string } = {}): Response {
   const decoded = decodeAddress(addressParam);
   if (!decoded.ok) throw new ApiError(400, decoded.error);
   const address = decoded.value;
+  const fromBlock = blockParam(range.fromBlock, "fromBlock");
+  const toBlock = blockParam(range.toBlock, "toBlock");
+  if (fromBlock !== undefined && toBlock !== undefined && fromBlock > toBlock) throw new ApiError(400, "fromBlock must not be after toBlock");
   const encoder = new TextEncoder();
   const modelNames = new Map<string, string>();
-  let last: { at: string; inferenceId: bigint; role: number } | null = null;
+  let last: string | null = null;
   let headerSent = false;
   let done = false;
 
   const nextChunk = async (): Promise<string> => {
-    const ra = t.rewardAccrual;
-    // Keyset (at, inferenceId, role): unique for one account even if two accruals shared an event id.
-    const after =
-      last === null
-        ? undefined
-        : or(gt(ra.at, last.at), and(eq(ra.at, last.at), or(gt(ra.inferenceId, last.inferenceId), and(eq(ra.inferenceId, last.inferenceId), gt(ra.role, last.role)))));
-    const cond = and(eq(ra.account, address), eq(ra.observed, true), after);
-    const rows = await db.select().from(ra).where(cond).orderBy(asc(ra.at), asc(ra.inferenceId), asc(ra.role)).limit(CSV_CHUNK_ROWS);
+    const { rewardAccrual: ra, inference: i } = t;
+    // Keyset on the event id (one per RewardAccrued, in block and log order).
+    const cond = and(
+      eq(ra.account, address),
+      last === null ? undefined : gt(ra.id, last),
+      fromBlock === undefined ? undefined : gte(ra.blockNumber, fromBlock),
+      toBlock === undefined ? undefined : lte(ra.blockNumber, toBlock),
+    );
+    const rows = await db
+      .select({ id: ra.id, inferenceId: ra.inferenceId, role: ra.role, amount: ra.amount, blockNumber: ra.blockNumber, timestamp: ra.timestamp, transactionHash: ra.transactionHash, modelId: i.modelId })
+      .from(ra)
+      .leftJoin(i, eq(i.id, ra.inferenceId))
+      .where(cond)
+      .orderBy(asc(ra.id))
+      .limit(CSV_CHUNK_ROWS);
     if (rows.length < CSV_CHUNK_ROWS) done = true;
     if (rows.length === 0) return "";
-    const tail = rows[rows.length - 1]!;
-    last = { at: tail.at, inferenceId: tail.inferenceId, role: tail.role };
+    last = rows[rows.length - 1]!.id;
 
     // The attributions behind owner/contributor accruals, for this chunk's inferences only.
     const inferenceIds = [...new Set(rows.filter((r) => r.role === Role.DatanetOwner || r.role === Role.Contributor).map((r) => r.inferenceId))];

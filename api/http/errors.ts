@@ -5,11 +5,12 @@
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { RetryableError } from "../graphql/admission.js";
 
 /** A client error with a message safe to show: REST routes answer {error: message}. */
 export class ApiError extends Error {
   constructor(
-    public readonly status: 400 | 404 | 405 | 413 | 415,
+    public readonly status: 400 | 404 | 405 | 413 | 415 | 422 | 503,
     message: string,
   ) {
     super(message);
@@ -23,6 +24,9 @@ export function errorBody(path: string, message: string, code: string) {
 
 export function onError(err: Error, c: Context): Response {
   const path = c.req.path;
+  if (err instanceof RetryableError) {
+    return c.json({ ...errorBody(path, err.message, err.code), retryAfter: err.retryAfterSeconds }, 503, { "Retry-After": String(err.retryAfterSeconds) });
+  }
   if (err instanceof ApiError) return c.json(errorBody(path, err.message, err.status === 400 ? "BAD_REQUEST" : `HTTP_${err.status}`), err.status);
   if (err instanceof HTTPException && err.status < 500) {
     const message = err.status === 413 ? "request body too large" : err.message || "bad request";

@@ -22,6 +22,11 @@ export interface IndexRun {
   cachedBlocks: number;
   totalBlocks: number;
   metrics: MetricsDigest;
+  /**
+   * Seconds from the head until the totals' rollups (api/totals/advance.ts, in the same process)
+   * covered every finalized block, when asked for (`waitForRollups`, PostgreSQL only).
+   */
+  rollupCatchUpSeconds?: number;
 }
 
 export interface MetricsDigest {
@@ -83,6 +88,8 @@ export async function indexOnce(opts: {
   root?: string;
   /** Options for Ponder's node (e.g. profileArgs). */
   nodeArgs?: string[];
+  /** After the head, wait until the rollups reach this block (PostgreSQL only; read from r_meta). */
+  waitForRollups?: bigint;
 }): Promise<IndexRun> {
   const port = await freePort();
   const dbEnv = opts.db.kind === "postgres" ? { DATABASE_URL: opts.db.url, PGLITE_DIR: "" } : { DATABASE_URL: "", PGLITE_DIR: opts.db.dir };
@@ -121,12 +128,29 @@ export async function indexOnce(opts: {
         if (ok) readyAt = performance.now();
       }
       if (headAt === undefined) {
-        const at = await indexedBlock(handle.url);
+        const at = await indexedBlock(handle);
         if (at !== null && at >= target) headAt = performance.now();
       }
       if (readyAt === undefined || headAt === undefined) await new Promise((r) => setTimeout(r, 200));
     }
-    const metricsText = await fetch(`${handle.url}/metrics`).then((r) => r.text()).catch(() => "");
+    let rollupCatchUpSeconds: number | undefined;
+    if (opts.waitForRollups !== undefined && opts.db.kind === "postgres") {
+      const client = new pg.Client({ connectionString: opts.db.url });
+      await client.connect();
+      try {
+        for (;;) {
+          const r = await client.query<{ w: string | null }>(`SELECT (SELECT watermark::text FROM "${opts.schema}"."r_meta" LIMIT 1) AS w`).catch(() => ({ rows: [{ w: null }] }));
+          const w = r.rows[0]?.w;
+          if (w !== null && w !== undefined && BigInt(w) >= opts.waitForRollups) break;
+          if (Date.now() > deadline) throw new Error(`the rollups did not reach block ${opts.waitForRollups} in time (at ${w ?? "none"})`);
+          await new Promise((res) => setTimeout(res, 200));
+        }
+      } finally {
+        await client.end();
+      }
+      rollupCatchUpSeconds = (performance.now() - Math.max(headAt, readyAt)) / 1000;
+    }
+    const metricsText = await fetch(`${handle.url}/metrics`, { headers: handle.operatorHeaders }).then((r) => r.text()).catch(() => "");
     const mem = memory.stop();
     const { digest, events, cached, total } = digestMetrics(parseMetrics(metricsText));
     return {
@@ -138,6 +162,7 @@ export async function indexOnce(opts: {
       cachedBlocks: cached,
       totalBlocks: total,
       metrics: digest,
+      rollupCatchUpSeconds,
     };
   } finally {
     memory.stop();

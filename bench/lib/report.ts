@@ -143,7 +143,7 @@ export function writeResult(name: string, result: ResultHeader & Record<string, 
 }
 
 /**
- * Where a run's figures go. Only a run by the issue's protocol (medium scenario, at least three
+ * Where a run's figures go. Only a run by the reference protocol (medium scenario, at least three
  * measured runs after a warm-up, the default settings) writes the committed `<base>.json` and the
  * README tables; any other run writes `<base>-<scale>.json` or `<base>-quick.json` (gitignored), so
  * a quick check never replaces the committed figures.

@@ -1,5 +1,5 @@
 /**
- * Regenerates the figures section of bench/README.md from bench/results/{index,api,ui}.json, so
+ * Regenerates the figures section of bench/README.md from bench/results/{index,api,ui,lighthouse}.json, so
  * the table always says what the committed results say. Called by each benchmark after it writes
  * its result (and by `npx tsx bench/table.ts`).
  */
@@ -79,6 +79,22 @@ export function figuresMarkdown(): string {
     out.push("| graph | data | nodes | navigation → drawn (ms) | pan fps | zoom fps | pan fps, whole graph on screen |", "|---|---|---|---|---|---|---|");
     for (const r of ui.results as any[]) out.push(`| ${r.case} | ${r.source} | ${n0(r.nodes)} | ${s(r.drawnMs)} | ${s(r.panFps)} | ${s(r.zoomFps)} | ${s(r.panWholeGraphFps)} |`);
     out.push(...goals(ui.goals), "", ...meta(ui));
+  }
+  const lh = read("lighthouse");
+  out.push("", "### Explorer pages, Lighthouse (`npm run bench:lighthouse`)", "");
+  if (!lh) out.push("_not measured yet_");
+  else {
+    const g = lh.goals;
+    out.push(`Lighthouse's default mobile run (Moto G Power screen, simulated slow 4G, 4× CPU slowdown) over the devnet; median (min–max) of ${lh.settings.runs} runs${lh.settings.warmup ? " after a warm-up" : ""}. Goals: performance ≥ ${g.performance}, accessibility ≥ ${g.accessibility}, best practices ${g["best-practices"]}, CLS < ${g.clsBelow}.`, "");
+    out.push("| page | performance | accessibility | best practices | FCP (ms) | LCP (ms) | TBT (ms) | CLS | transferred (KiB) | goals |", "|---|---|---|---|---|---|---|---|---|---|");
+    const kib = (v: Summary): Summary => ({ median: v.median / 1024, min: v.min / 1024, max: v.max / 1024, runs: v.runs.map((x) => x / 1024) });
+    const n3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
+    for (const [name, p] of Object.entries(lh.pages as Record<string, any>)) {
+      out.push(`| ${name} \`${p.path.length > 24 ? p.path.slice(0, 20) + "…" : p.path}\` | ${s(p.scores.performance)} | ${s(p.scores.accessibility)} | ${s(p.scores["best-practices"])} | ${s(p.metrics.fcpMs)} | ${s(p.metrics.lcpMs)} | ${s(p.metrics.tbtMs)} | ${s(p.metrics.cls, n3)} | ${s(kib(p.metrics.bytes))} | ${p.met ? "met" : "**missed**"} |`);
+    }
+    const lost = Object.entries(lh.pages as Record<string, any>).flatMap(([name, p]) => (p.lost as string[]).map((l) => `${name}: ${l}`));
+    if (lost.length) out.push("", "Audits that lost points in some run: " + lost.join("; ") + ".");
+    out.push("", ...meta(lh));
   }
   return out.join("\n");
 }

@@ -11,11 +11,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { INFERENCE, LINEAGE_DEFAULTS, MODEL_LINEAGE, type InferenceData, type LineageData } from "../src/api/queries";
+import { INFERENCE, LINEAGE_DEFAULTS, MODEL_LINEAGE, lineageQueryOf, type InferenceData, type LineageData } from "../src/api/queries";
 import { formatAmountString } from "../src/lib/amount";
 import { ruleText } from "../src/lib/format";
 import { ADDR } from "./fixtures";
 import { startMockServer, type MockServer } from "./mock-server";
+import { buildExplorer } from "../../runtime/explorer.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const shots = join(process.env.E2E_SCREENSHOT_DIR ?? join(here, "..", "..", "test-results", "screenshots"), "mock");
@@ -36,15 +37,7 @@ beforeAll(async () => {
   if (external) base = external;
   else {
     tmp = mkdtempSync(join(tmpdir(), "explorer-ui-"));
-    const { build } = await import("vite");
-    // Test the production bundle (vitest sets NODE_ENV=test, which would bundle React's dev build).
-    const env = process.env.NODE_ENV;
-    process.env.NODE_ENV = "production";
-    try {
-      await build({ configFile: join(here, "..", "vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir: tmp, emptyOutDir: true } });
-    } finally {
-      process.env.NODE_ENV = env;
-    }
+    await buildExplorer(tmp);
     mock = await startMockServer({ distDir: tmp });
     base = mock.url;
   }
@@ -191,12 +184,99 @@ describe("explorer in chromium", () => {
     await w.ctx.close();
   });
 
+  test("an inference offers its payout receipt and the exact command that verifies it", async () => {
+    const w = await open(`/inference/${INFERENCE_ID}`);
+    const link = w.page.getByRole("link", { name: "Download receipt" });
+    await link.waitFor();
+    expect(await link.getAttribute("href")).toBe(`/api/receipts/inferences/${INFERENCE_ID}.json`);
+    expect(await link.getAttribute("download")).toBe(`receipt-inference-${INFERENCE_ID}.json`);
+    expect(await w.page.getByTestId("verify-command").textContent()).toBe(`npx openledger-explorer verify receipt-inference-${INFERENCE_ID}.json --rpc "$RPC_URL"`);
+    await w.page.locator("#receipt").scrollIntoViewIfNeeded();
+    await w.page.locator("#receipt").screenshot({ path: join(shots, "inference-receipt.png") });
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("a contribution lists every inference that used it and the runs of its datanet, with a proof on demand", async () => {
+    const id = process.env.E2E_CONTRIBUTION_ID ?? "2";
+    const want = await api<{ contribution: { inferences: { totalCount: number; items: { inferenceId: string }[] }; trainingRuns: { modelId: string; version: number; included: boolean }[] } }>(
+      `query($id: BigInt!) { contribution(id: $id) { inferences(limit: 1000) { totalCount items { inferenceId } } trainingRuns { modelId version included } } }`,
+      { id },
+    );
+    expect(want.contribution.inferences.totalCount).toBeGreaterThan(0);
+    const w = await open(`/contribution/${id}`);
+    const table = w.page.getByTestId("contribution-inferences");
+    await table.waitFor();
+    // Page to the end with "Load more": every inference, newest first.
+    for (;;) {
+      const more = w.page.locator("#inferences").getByRole("button", { name: "Load more" });
+      if ((await more.count()) === 0) break;
+      await more.click();
+      await w.page.waitForFunction(() => !document.querySelector("#inferences button[disabled]"));
+    }
+    const shown = await table.locator("tbody tr td:first-child").allTextContents();
+    expect(shown).toEqual(want.contribution.inferences.items.map((x) => `#${x.inferenceId}`));
+    const runs = w.page.getByTestId("contribution-runs");
+    await runs.waitFor();
+    expect(await runs.locator("tbody tr").count()).toBe(want.contribution.trainingRuns.length);
+    const included = want.contribution.trainingRuns.findIndex((r) => r.included);
+    if (included >= 0) {
+      await runs.locator("tbody tr").nth(included).getByText("Merkle proof").click();
+      await w.page.getByTestId("run-proof").waitFor();
+      expect(await w.page.getByTestId("run-proof").textContent()).toMatch(/Leaf 0x/);
+    }
+    await w.page.waitForLoadState("networkidle");
+    await shot(w, "contribution.png");
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test.each([
+    ["contribution", () => process.env.E2E_CONTRIBUTION_ID ?? "2"],
+    ["datanet", () => HOSTILE_DATANET_ID],
+    ["account", () => ACCOUNT.toLowerCase()],
+  ] as const)("the %s page draws where its data went with every node the API returned, chain names as text", async (kind, idOf) => {
+    const id = idOf();
+    const { query, variables, pick } = lineageQueryOf({ kind, id });
+    const want = pick(await api<LineageData>(query, { ...variables, ...LINEAGE_DEFAULTS }))!;
+    expect(want.nodes.length).toBeGreaterThan(1);
+    expect(want.rootId).toBeTruthy();
+    const w = await open(`/${kind}/${id}`);
+    const section = w.page.locator("#where-data-went");
+    const canvas = section.locator("canvas.graph-canvas[data-node-count]");
+    await canvas.waitFor({ timeout: 30_000 });
+    expect([Number(await canvas.getAttribute("data-node-count")), Number(await canvas.getAttribute("data-edge-count"))]).toEqual([want.nodes.length, want.edges.length]);
+    // The table view lists every node's label as text: a datanet named like markup stays a string.
+    await section.getByRole("button", { name: /Table view/ }).click();
+    const table = section.locator("#lineage-table");
+    await table.locator("table").first().waitFor();
+    const text = (await table.textContent()) ?? "";
+    for (const n of want.nodes.filter((x) => x.kind === "DATANET")) expect(text).toContain(n.label);
+    expect(await w.page.locator("#where-data-went img").count()).toBe(0);
+    if (kind === "contribution") {
+      // Its earnings over time: the chart's total is the sum of its shares over the inferences that attributed it.
+      const chart = w.page.locator("#earnings-over-time svg[role=img]");
+      await chart.waitFor();
+      const { contribution } = await api<{ contribution: { inferences: { items: { share: string }[] } } }>(`query($id: BigInt!) { contribution(id: $id) { inferences(limit: 1000) { items { share } } } }`, { id });
+      const total = contribution.inferences.items.reduce((t, i) => t + BigInt(i.share), 0n);
+      expect(total).toBeGreaterThan(0n);
+      expect(await chart.getAttribute("aria-label")).toContain(`${formatAmountString(total.toString()).full} earned in all`);
+    }
+    await w.page.waitForLoadState("networkidle");
+    expect(w.dialogs).toEqual([]);
+    await section.scrollIntoViewIfNeeded();
+    await shot(w, `${kind}-where-data-went.png`);
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
   test("a datanet named like markup with a javascript: URI renders as inert text", async () => {
     const { datanet } = await api<{ datanet: { name: string; metadataURI: string } }>(`query($id: BigInt!) { datanet(id: $id) { name metadataURI } }`, { id: HOSTILE_DATANET_ID });
     const w = await open(`/datanet/${HOSTILE_DATANET_ID}`);
     const title = w.page.getByTestId("datanet-name");
     await title.waitFor();
-    expect(await title.textContent()).toContain(datanet.name);
+    // The heading is drawn before the datanet's answer: wait for the name.
+    await expect.poll(() => title.textContent()).toContain(datanet.name);
     const uri = w.page.getByTestId("datanet-uri");
     expect(await uri.textContent()).toContain(datanet.metadataURI.slice(0, 20));
     // nothing the name or URI describe became markup or a live link

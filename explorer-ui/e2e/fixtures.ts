@@ -158,7 +158,41 @@ function accountData(address: string) {
 
 function contributionFull(id: string) {
   const c = contributionsData[Number(id) - 1];
-  return c ? { ...c, datanet: datanetFull(c.datanetId) } : null;
+  if (!c) return null;
+  return {
+    ...c,
+    datanet: datanetFull(c.datanetId),
+    // Newest first, like the API.
+    inferences: (args: PageArgs) =>
+      page(
+        [...inferencesData].reverse().flatMap((inf) =>
+          inf.attributions
+            .filter((a) => a.contributionId === c.id)
+            .map((a) => ({ inferenceId: inf.id, modelId: inf.modelId, model: modelFull(inf.modelId), weightPpm: a.weightPpm, share: a.share, ownerCut: a.ownerCut, contributorCut: a.contributorCut, blockNumber: inf.blockNumber, timestamp: inf.timestamp, transactionHash: inf.transactionHash })),
+        ),
+        args,
+      ),
+    // What it earned per UTC day, oldest first.
+    earningsByDay: () => {
+      const days = new Map<string, { earned: bigint; ownerCut: bigint; contributorCut: bigint; attributionCount: number }>();
+      for (const inf of inferencesData) for (const a of inf.attributions) {
+        if (a.contributionId !== c.id) continue;
+        const day = new Date(Number(inf.timestamp) * 1000).toISOString().slice(0, 10);
+        const d = days.get(day) ?? { earned: 0n, ownerCut: 0n, contributorCut: 0n, attributionCount: 0 };
+        d.earned += BigInt(a.share);
+        d.ownerCut += BigInt(a.ownerCut);
+        d.contributorCut += BigInt(a.contributorCut);
+        d.attributionCount++;
+        days.set(day, d);
+      }
+      return [...days.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([day, d]) => ({ day, earned: s(d.earned), ownerCut: s(d.ownerCut), contributorCut: s(d.contributorCut), attributionCount: d.attributionCount }));
+    },
+    trainingRuns: () =>
+      runs
+        .filter((r) => r.datanetIds.includes(c.datanetId))
+        .reverse()
+        .map((r) => ({ modelId: r.modelId, version: r.version, model: modelFull(r.modelId), run: runFull(r), included: c.status === "ACCEPTED" || c.status === "REVOKED", proof: null })),
+  };
 }
 
 function datanetFull(id: string): Record<string, unknown> | null {
@@ -192,7 +226,7 @@ function modelFull(id: string): Record<string, unknown> | null {
 }
 
 function runFull(r: (typeof runs)[number]) {
-  return { ...r, model: () => modelFull(r.modelId), datanets: () => r.datanetIds.map(datanetFull) };
+  return { ...r, model: () => modelFull(r.modelId), datanets: () => r.datanetIds.map(datanetFull), flow: { attributionCount: 3 * r.version, amount: (BigInt(r.version) * 10n ** 17n).toString() } };
 }
 
 // ---------------- lineage ----------------
@@ -330,6 +364,75 @@ function smallLineage(modelId: string) {
   return { modelId, depth: 8, limit: 25, minWeightPpm: 0, recentInferences: 20, inferenceCount: mine.length, foldedNodes: 9 + Math.max(0, mine.length - 20), truncated: false, nodes, edges };
 }
 
+/**
+ * A downstream lineage (contributionLineage, datanetLineage, accountLineage) summed from the canned
+ * attributions the way the API does (api/lineageDown.ts): root → (contributions →) datanets → the
+ * latest run of the served model (or its parent) naming the datanet → that model (→ its adapter) →
+ * inferences; UNTRAINED datanet → served model when none did. Shares, or contributor cuts for an account.
+ */
+export function downLineage(rootKind: "CONTRIBUTOR" | "CONTRIBUTION" | "DATANET", rootId: string) {
+  const nodeOf = (kind: string, id: string) => `${kind === "TRAINING_RUN" ? "run" : kind.toLowerCase()}:${id}`;
+  const rootNode = nodeOf(rootKind, rootId);
+  const nodes = new Map<string, LNode>();
+  const edges = new Map<string, LEdge & { w: bigint; a: bigint }>();
+  let mass = 0n;
+  let total = 0n;
+  const inferences = new Set<string>();
+  const flow = (from: string, kind: string, toKind: string, toId: string, label: string, w: bigint, a: bigint, extra: Partial<LNode> = {}) => {
+    const to = nodeOf(toKind, toId);
+    if (!nodes.has(to)) nodes.set(to, ln(to, toKind, label, toId, 0, 0, 0, { amount: "0", attributionCount: 0, ...extra }));
+    const key = `${from}>${to}`;
+    const e = edges.get(key) ?? { ...le(from, to, kind, 0), w: 0n, a: 0n, attributionCount: 0 };
+    e.w += w;
+    e.a += a;
+    e.attributionCount += 1;
+    edges.set(key, e);
+  };
+  for (const inf of inferencesData) {
+    for (const at of inf.attributions) {
+      const hit = rootKind === "CONTRIBUTION" ? at.contributionId === rootId : rootKind === "DATANET" ? at.datanetId === rootId : at.contributor === rootId.toLowerCase();
+      if (!hit) continue;
+      const w = BigInt(at.weightPpm);
+      const a = BigInt(rootKind === "CONTRIBUTOR" ? at.contributorCut : at.share);
+      mass += w;
+      total += a;
+      inferences.add(inf.id);
+      if (rootKind === "CONTRIBUTOR") flow(rootNode, "CONTRIBUTED_BY", "CONTRIBUTION", at.contributionId, `#${at.contributionId}`, w, a);
+      if (rootKind !== "DATANET") flow(nodeOf("CONTRIBUTION", at.contributionId), "HAS_CONTRIBUTION", "DATANET", at.datanetId, at.datanet.name, w, a);
+      const chain = [inf.modelId, ...(modelBase[Number(inf.modelId) - 1]!.parentModelId ? [modelBase[Number(inf.modelId) - 1]!.parentModelId!] : [])];
+      const trainer = chain.findIndex((m) => runs.some((r) => r.modelId === m && r.datanetIds.includes(at.datanetId)));
+      const datanet = nodeOf("DATANET", at.datanetId);
+      if (trainer < 0) flow(datanet, "UNTRAINED", "MODEL", inf.modelId, modelBase[Number(inf.modelId) - 1]!.name, w, a);
+      else {
+        const m = chain[trainer]!;
+        const run = runs.filter((r) => r.modelId === m && r.datanetIds.includes(at.datanetId)).pop()!;
+        flow(datanet, "TRAINED_ON", "TRAINING_RUN", `${m}:${run.version}`, `v${run.version}`, w, a, { verified: run.verified });
+        flow(nodeOf("TRAINING_RUN", `${m}:${run.version}`), "HAS_TRAINING_RUN", "MODEL", m, modelBase[Number(m) - 1]!.name, w, a);
+        if (trainer === 1) flow(nodeOf("MODEL", m), "ADAPTS", "MODEL", inf.modelId, modelBase[Number(inf.modelId) - 1]!.name, w, a);
+      }
+      flow(nodeOf("MODEL", inf.modelId), "SERVED", "INFERENCE", inf.id, `#${inf.id}`, w, a, { clean: inf.clean });
+    }
+  }
+  const ppm = (w: bigint) => (mass > 0n ? Number((w * 1_000_000n) / mass) : 0);
+  const root = ln(rootNode, rootKind, rootKind === "DATANET" ? datanetBase[Number(rootId) - 1]!.name : rootKind === "CONTRIBUTION" ? `#${rootId}` : rootId, rootId, 0, mass > 0n ? 1_000_000 : 0, 0, { amount: s(total), attributionCount: 0 });
+  const outEdges = [...edges.values()].map(({ w, a, ...e }) => ({ ...e, weight: ppm(w), weightPpm: ppm(w), amount: s(a) }));
+  // Each node's amount and weight: what entered it; depth: hops from the root.
+  const depth = new Map<string, number>([[rootNode, 0]]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of outEdges) if (depth.has(e.from) && !depth.has(e.to)) { depth.set(e.to, depth.get(e.from)! + 1); changed = true; }
+  }
+  const outNodes = [root, ...[...nodes.values()].map((n) => {
+    const inn = outEdges.filter((e) => e.to === n.id);
+    const w = inn.reduce((t, e) => t + e.weightPpm, 0);
+    return { ...n, depth: depth.get(n.id) ?? 0, weight: Math.min(w, 1_000_000), weightPpm: Math.min(w, 1_000_000), amount: s(inn.reduce((t, e) => t + BigInt(e.amount), 0n)), attributionCount: inn.reduce((t, e) => t + e.attributionCount, 0) };
+  })];
+  return {
+    rootId: rootNode, rootKind, entityId: rootId, depth: 8, limit: 25, minWeightPpm: 0, recentInferences: 20, nodes: outNodes, edges: outEdges,
+    amount: s(total), attributionCount: outEdges.filter((e) => e.from === rootNode).reduce((t, e) => t + e.attributionCount, 0), inferenceCount: inferences.size, foldedNodes: 0, truncated: false,
+  };
+}
+
 const lineageCache = new Map<string, ReturnType<typeof generateLineage>>();
 function lineage(modelId: string) {
   if (modelId === "3" || modelId === "4") {
@@ -380,10 +483,23 @@ export const rootValue = {
     proof: Number(contributionId) % 2 === 1 ? [hash(2, 5), hash(3, 5), hash(4, 5)] : [], validAgainstClaimedRoot: Number(contributionId) % 2 === 1,
   }),
   modelLineage: ({ modelId }: { modelId: string }) => lineage(modelId),
+  contributionLineage: ({ contributionId }: { contributionId: string }) => (contributionsData[Number(contributionId) - 1] ? downLineage("CONTRIBUTION", contributionId) : null),
+  datanetLineage: ({ datanetId }: { datanetId: string }) => (datanetBase[Number(datanetId) - 1] ? downLineage("DATANET", datanetId) : null),
+  accountLineage: ({ address }: { address: string }) => downLineage("CONTRIBUTOR", address.toLowerCase()),
   search: ({ text, limit }: { text: string; limit?: number }) => search(text).slice(0, limit ?? 10),
   model: ({ id }: { id: string }) => modelFull(id),
   datanet: ({ id }: { id: string }) => datanetFull(id),
   contribution: ({ id }: { id: string }) => contributionFull(id),
+  // Caught up: the quiet badge, no banner.
+  freshness: () => ({
+    block: { number: "4242", hash: hash(4242, 3), timestamp: "1700000000" },
+    finalized: { number: "4210", hash: null, timestamp: "1699999616" },
+    head: { number: "4242", hash: hash(4242, 3), timestamp: "1700000000" },
+    headSeenAt: "2023-11-14T22:13:21.000Z",
+    lagBlocks: "0",
+    lagSeconds: 0,
+    lastError: null,
+  }),
   network: () => ({
     datanets: datanetBase.length, contributions: contributionsData.length, models: modelBase.length, trainingRuns: runs.length,
     unverifiedTrainingRuns: runs.filter((r) => !r.verified).length, inferences: inferencesData.length,

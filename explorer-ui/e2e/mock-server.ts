@@ -65,6 +65,13 @@ export async function startMockServer(opts: { distDir?: string; port?: number; d
     securityHeaders(res);
     const url = new URL(req.url ?? "/", "http://localhost");
     try {
+      if (url.pathname === "/graphql" && req.method === "POST" && /text\/event-stream/.test(req.headers.accept ?? "")) {
+        // No subscriptions here: a JSON answer, so the explorer's live feed falls back to polling.
+        await readBody(req);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ message: "the mock server streams no subscriptions" }] }));
+        return;
+      }
       if (url.pathname === "/graphql" && req.method === "POST") {
         const body = JSON.parse(await readBody(req)) as { query?: string; variables?: Record<string, unknown>; operationName?: string };
         const name = /query\s+(\w+)/.exec(body.query ?? "")?.[1] ?? "anonymous";

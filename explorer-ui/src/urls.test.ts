@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseTrainingRunId, urlForEntity, urlForLineageNode, urls } from "./urls";
+import { parseTrainingRunId, urlForEntity, urlForLineageNode, urls, verifyCommand } from "./urls";
 
 const addr = "0xAbCdEf0000000000000000000000000000000001";
 
@@ -19,6 +19,8 @@ describe("urls", () => {
     ["audit with filters", urls.audit({ rule: "SPLIT_MISMATCH", model: "1", datanet: "" }), "/audit?rule=SPLIT_MISMATCH&model=1"],
     ["search encodes", urls.search("a b&c=<x>"), "/search?q=a%20b%26c%3D%3Cx%3E"],
     ["csv", urls.earningsCsv(addr), "/api/accounts/0xabcdef0000000000000000000000000000000001/earnings.csv"],
+    ["receipt", urls.receipt("42"), "/api/receipts/inferences/42.json"],
+    ["verify command", verifyCommand("42"), 'npx openledger-explorer verify receipt-inference-42.json --rpc "$RPC_URL"'],
   ])("%s", (_name, got, want) => {
     expect(got).toBe(want);
   });

@@ -17,19 +17,28 @@ function query(params: Record<string, string | undefined>): string {
 export const urls = {
   home: () => "/",
   search: (text: string) => `/search${query({ q: text })}`,
-  account: (address: string) => `/account/${enc(address.toLowerCase())}`,
-  model: (id: string) => `/model/${enc(id)}`,
+  // Pages that answer "as of a block" carry it as ?block=N (null or absent: now).
+  account: (address: string, block?: string | null) => `/account/${enc(address.toLowerCase())}${query({ block: block ?? undefined })}`,
+  model: (id: string, block?: string | null) => `/model/${enc(id)}${query({ block: block ?? undefined })}`,
   trainingRun: (modelId: string, version: number | string) => `/model/${enc(modelId)}/run/${enc(String(version))}`,
-  datanet: (id: string, status?: string) => `/datanet/${enc(id)}${query({ status })}`,
-  contribution: (id: string) => `/contribution/${enc(id)}`,
+  datanet: (id: string, status?: string, block?: string | null) => `/datanet/${enc(id)}${query({ status, block: block ?? undefined })}`,
+  contribution: (id: string, block?: string | null) => `/contribution/${enc(id)}${query({ block: block ?? undefined })}`,
   inference: (id: string) => `/inference/${enc(id)}`,
   output: (hash: string) => `/output/${enc(hash.toLowerCase())}`,
   tx: (hash: string) => `/tx/${enc(hash.toLowerCase())}`,
   audit: (f: AuditFilter = {}) => `/audit${query({ tab: f.tab, rule: f.rule, model: f.model, datanet: f.datanet })}`,
   // Server endpoints
   graphql: () => "/graphql",
-  earningsCsv: (address: string) => `/api/accounts/${enc(address.toLowerCase())}/earnings.csv`,
+  earningsCsv: (address: string, range: { fromBlock?: string | null; toBlock?: string | null } = {}) =>
+    `/api/accounts/${enc(address.toLowerCase())}/earnings.csv${query({ fromBlock: range.fromBlock ?? undefined, toBlock: range.toBlock ?? undefined })}`,
+  receipt: (inferenceId: string) => `/api/receipts/inferences/${enc(inferenceId)}.json`,
 };
+
+/** The file name the API gives an inference's receipt (its Content-Disposition). */
+export const receiptFileName = (inferenceId: string) => `receipt-inference-${inferenceId}.json`;
+
+/** The exact command that checks a downloaded receipt against a node of the chain ($RPC_URL). */
+export const verifyCommand = (inferenceId: string) => `npx openledger-explorer verify ${receiptFileName(inferenceId)} --rpc "$RPC_URL"`;
 
 /** Training runs may come back from search as "3:2", "3/2", "3-2" or "3#v2". */
 export function parseTrainingRunId(id: string): { modelId: string; version: string } | null {

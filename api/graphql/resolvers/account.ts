@@ -1,177 +1,168 @@
-/** Account: earnings (total, by role/model/datanet/contribution/day), accruals, contributions, claims. */
-import { and, asc, count, desc, eq, gt, gte, lt, lte, or, sql } from "ponder";
-import { ROLE_NAMES } from "../../../core/roles.js";
-import { cursorBigint, decodeAddress, decodeDay, dayOf } from "../../input.js";
-import { badInput, countOf, need, pageArgs, toPage, type AccountRow, type ApiContext, type PageArgs } from "../context.js";
-import { LIMITS } from "../limits.js";
-
-export interface AccountView {
-  address: `0x${string}`;
-  row: AccountRow | null;
-}
-
-const bad = () => badInput("after is not a cursor returned by this API (pass pageInfo.endCursor unchanged)", "after");
-
 /**
- * The hottest read of the API (every earnings lookup): a named prepared statement, built once per
- * database handle, so neither Drizzle nor PostgreSQL re-plan it per request.
+ * Account: earnings (total, by role/model/datanet/contribution/day), accruals, contributions,
+ * claims. Every total is SQL over facts (api/totals/), now or as of a block.
  */
-const accountStatements = new WeakMap<object, { execute(p: { address: string }): Promise<AccountRow[]> }>();
-function accountStatement(ctx: ApiContext) {
-  let stmt = accountStatements.get(ctx.db);
-  if (!stmt) {
-    stmt = ctx.db.select().from(ctx.t.account).where(eq(ctx.t.account.address, sql.placeholder("address"))).limit(1).prepare("api_account_by_address") as never;
-    accountStatements.set(ctx.db, stmt!);
-  }
-  return stmt!;
+import { and, asc, count, desc, eq, sql } from "ponder";
+import { ROLE_NAMES } from "../../../core/roles.js";
+import { decodeAddress } from "../../input.js";
+import { ACCOUNT, ACCOUNT_DATANET, ACCOUNT_DAY, ACCOUNT_MODEL, CONTRIBUTION } from "../../totals/rollups.js";
+import { groupTotals, pointTotals, type Totals } from "../../totals/read.js";
+import { bounded, boundOf, upTo, type Bound, type Bounded } from "../asOf.js";
+import { countOf, need, type ApiContext, type ContributionRow, type PageArgs } from "../context.js";
+import { LIMITS } from "../limits.js";
+import { daysInRange } from "../dayRange.js";
+import { resolveBlock, type BlockArg } from "./block.js";
+import { idPage, keysetPage, textKeyPage } from "./paging.js";
+
+export interface AccountView extends Bounded {
+  address: `0x${string}`;
+  /** The account's totals (ACCOUNT rollup), read once per account view. */
+  totals: () => Promise<Totals>;
 }
 
-export async function loadAccount(ctx: ApiContext, address: `0x${string}`): Promise<AccountView> {
-  const rows = await accountStatement(ctx).execute({ address });
-  return { address, row: rows[0] ?? null };
+export function accountView(ctx: ApiContext, address: `0x${string}`, bound: Bound): AccountView {
+  let totals: Promise<Totals> | undefined;
+  return { address, bound, totals: () => (totals ??= pointTotals(ctx.db, ACCOUNT, [address], bound)) };
 }
 
 export const accountQuery = {
-  account: (_: unknown, args: { address: unknown }, ctx: ApiContext) => loadAccount(ctx, need(decodeAddress(args.address), "address")),
+  account: async (_: unknown, args: { address: unknown; block?: BlockArg }, ctx: ApiContext) =>
+    accountView(ctx, need(decodeAddress(args.address), "address"), await resolveBlock(ctx, args.block)),
 };
+
+const int = (v: bigint | undefined) => Number(v ?? 0n);
 
 export const Account = {
   address: (a: AccountView) => a.address,
-  accrued: (a: AccountView) => a.row?.accrued ?? 0n,
-  claimed: (a: AccountView) => a.row?.claimed ?? 0n,
-  claimable: (a: AccountView) => a.row?.claimable ?? 0n,
-  accrualCount: (a: AccountView) => a.row?.accrualCount ?? 0,
-  claimCount: (a: AccountView) => a.row?.claimCount ?? 0,
-  feesPaid: (a: AccountView) => a.row?.feesPaid ?? 0n,
-  inferencesPaid: (a: AccountView) => a.row?.inferencesPaid ?? 0,
-  earningsByRole: (a: AccountView) => {
-    const r = a.row;
-    const amounts = [r?.accruedTreasury, r?.accruedModelOwner, r?.accruedDatanetOwner, r?.accruedContributor];
-    const counts = [r?.accrualCountTreasury, r?.accrualCountModelOwner, r?.accrualCountDatanetOwner, r?.accrualCountContributor];
-    return ROLE_NAMES.map((role, i) => ({ role, accrued: amounts[i] ?? 0n, accrualCount: counts[i] ?? 0 }));
+  accrued: async (a: AccountView) => (await a.totals()).accrued,
+  claimed: async (a: AccountView) => (await a.totals()).claimed,
+  claimable: async (a: AccountView) => {
+    const t = await a.totals();
+    return t.accrued! - t.claimed!;
+  },
+  accrualCount: async (a: AccountView) => int((await a.totals()).accrual_count),
+  claimCount: async (a: AccountView) => int((await a.totals()).claim_count),
+  feesPaid: async (a: AccountView) => (await a.totals()).fees_paid,
+  inferencesPaid: async (a: AccountView) => int((await a.totals()).inferences_paid),
+  earningsByRole: async (a: AccountView) => {
+    const t = await a.totals();
+    const amounts = [t.accrued_treasury, t.accrued_model_owner, t.accrued_datanet_owner, t.accrued_contributor];
+    const counts = [t.count_treasury, t.count_model_owner, t.count_datanet_owner, t.count_contributor];
+    return ROLE_NAMES.map((role, i) => ({ role, accrued: amounts[i] ?? 0n, accrualCount: int(counts[i]) }));
   },
 
   async earningsByModel(a: AccountView, args: PageArgs, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 2);
-    const am = ctx.t.accountModel;
-    let cond = eq(am.account, a.address);
-    if (after) {
-      const [amount, id] = [cursorBigint(after[0]), cursorBigint(after[1])];
-      if (amount === null || id === null) throw bad();
-      cond = and(cond, or(lt(am.accrued, amount), and(eq(am.accrued, amount), gt(am.modelId, id))))!;
-    }
-    const rows = await ctx.db.select().from(am).where(cond).orderBy(desc(am.accrued), asc(am.modelId)).limit(limit + 1);
-    return toPage(
-      rows.map((r) => ({ modelId: r.modelId, accrued: r.accrued, accrualCount: r.accrualCount })),
-      limit,
-      after,
-      (r) => [r.accrued, r.modelId],
-      async () => countOf(await ctx.db.select({ n: count() }).from(am).where(eq(am.account, a.address))),
-    );
+    const rows = (await groupTotals(ctx.db, ACCOUNT_MODEL, { eq: { 0: a.address } }, a.bound)).map((r) => ({
+      modelId: BigInt(r.key[1]!),
+      accrued: r.totals.accrued!,
+      accrualCount: int(r.totals.accrual_count),
+      bound: a.bound,
+    }));
+    return keysetPage(rows, args, (r) => [r.accrued, r.modelId]);
   },
 
   async earningsByDatanet(a: AccountView, args: PageArgs, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 2);
-    const ad = ctx.t.accountDatanet;
-    let cond = eq(ad.account, a.address);
-    if (after) {
-      const [amount, id] = [cursorBigint(after[0]), cursorBigint(after[1])];
-      if (amount === null || id === null) throw bad();
-      cond = and(cond, or(lt(ad.accrued, amount), and(eq(ad.accrued, amount), gt(ad.datanetId, id))))!;
-    }
-    const rows = await ctx.db.select().from(ad).where(cond).orderBy(desc(ad.accrued), asc(ad.datanetId)).limit(limit + 1);
-    return toPage(
-      rows,
-      limit,
-      after,
-      (r) => [r.accrued, r.datanetId],
-      async () => countOf(await ctx.db.select({ n: count() }).from(ad).where(eq(ad.account, a.address))),
-    );
+    const rows = (await groupTotals(ctx.db, ACCOUNT_DATANET, { eq: { 0: a.address } }, a.bound)).map((r) => ({
+      datanetId: BigInt(r.key[1]!),
+      accrued: r.totals.accrued!,
+      ownerCut: r.totals.owner_cut!,
+      contributorCut: r.totals.contributor_cut!,
+      attributionCount: int(r.totals.attribution_count),
+      bound: a.bound,
+    }));
+    return keysetPage(rows, args, (r) => [r.accrued, r.datanetId]);
   },
 
   async earningsByContribution(a: AccountView, args: PageArgs, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 2);
     const c = ctx.t.contribution;
-    let cond = eq(c.contributor, a.address);
-    if (after) {
-      const [amount, id] = [cursorBigint(after[0]), cursorBigint(after[1])];
-      if (amount === null || id === null) throw bad();
-      cond = and(cond, or(lt(c.contributorCut, amount), and(eq(c.contributorCut, amount), gt(c.id, id))))!;
-    }
-    const rows = await ctx.db.select().from(c).where(cond).orderBy(desc(c.contributorCut), asc(c.id)).limit(limit + 1);
-    return toPage(
-      rows.map((r) => ({
+    const mine = await ctx.db.select().from(c).where(and(eq(c.contributor, a.address), upTo(c.blockNumber, a.bound))).orderBy(asc(c.id)).limit(100_000);
+    const totals = new Map((await groupTotals(ctx.db, CONTRIBUTION, { in: mine.map((r) => r.id.toString()) }, a.bound)).map((r) => [r.key[0]!, r.totals]));
+    const rows = mine.map((r: ContributionRow) => {
+      const t = totals.get(r.id.toString());
+      return {
         contributionId: r.id,
-        row: r,
-        accrued: r.contributorCut,
-        share: r.earned,
-        ownerCut: r.ownerCut,
-        contributorCut: r.contributorCut,
-        inferenceCount: r.inferenceCount,
-      })),
-      limit,
-      after,
-      (r) => [r.accrued, r.contributionId],
-      async () => countOf(await ctx.db.select({ n: count() }).from(c).where(eq(c.contributor, a.address))),
-    );
+        row: bounded(r, a.bound),
+        accrued: t?.contributor_cut ?? 0n,
+        share: t?.earned ?? 0n,
+        ownerCut: t?.owner_cut ?? 0n,
+        contributorCut: t?.contributor_cut ?? 0n,
+        inferenceCount: int(t?.inference_count),
+      };
+    });
+    return keysetPage(rows, args, (r) => [r.accrued, r.contributionId]);
   },
 
   async earningsByDay(a: AccountView, args: { from?: unknown; to?: unknown }, ctx: ApiContext) {
-    const from = need(decodeDay(args.from, "from"), "from");
-    const to = need(decodeDay(args.to, "to"), "to");
-    if (from !== undefined && to !== undefined && from > to) throw badInput("from must not be after to", "from");
-    const d = ctx.t.accountDay;
-    const conds = [eq(d.account, a.address)];
-    if (from !== undefined) conds.push(gte(d.day, dayOf(from)));
-    if (to !== undefined) conds.push(lte(d.day, dayOf(to)));
-    // Newest maxPageSize days of the range, returned oldest first.
-    const rows = await ctx.db.select().from(d).where(and(...conds)).orderBy(desc(d.day)).limit(LIMITS.maxPageSize);
-    return rows.reverse().map((r) => ({ day: r.day, accrued: r.accrued, claimed: r.claimed, accrualCount: r.accrualCount }));
+    const rows = await groupTotals(ctx.db, ACCOUNT_DAY, { eq: { 0: a.address } }, a.bound);
+    return daysInRange(rows.map((r) => ({ day: r.key[1]!, accrued: r.totals.accrued!, claimed: r.totals.claimed!, accrualCount: int(r.totals.accrual_count) })), args);
   },
 
   async accruals(a: AccountView, args: PageArgs, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 1);
-    const ra = ctx.t.rewardAccrual;
-    let cond = and(eq(ra.account, a.address), eq(ra.observed, true))!;
-    if (after) cond = and(cond, lt(ra.at, after[0]!))!;
-    const rows = await ctx.db.select().from(ra).where(cond).orderBy(desc(ra.at)).limit(limit + 1);
-    return toPage(rows, limit, after, (r) => [r.at], async () => a.row?.accrualCount ?? 0);
+    const p = textKeyPage(args);
+    const { rewardAccrual: ra, accrualExpectation: e, inference: i } = ctx.t;
+    const conds = [eq(ra.account, a.address), upTo(ra.blockNumber, a.bound), p.below(ra.id)];
+    const rows = await ctx.db
+      .select({
+        id: ra.id,
+        inferenceId: ra.inferenceId,
+        account: ra.account,
+        role: ra.role,
+        amount: ra.amount,
+        blockNumber: ra.blockNumber,
+        timestamp: ra.timestamp,
+        transactionHash: ra.transactionHash,
+        modelId: i.modelId,
+        expectedAmount: e.amount,
+        // Matches the split: predicted with exactly this amount, and the only one for its (account, role).
+        repeats: sql<string>`(SELECT count(*) FROM ${ra} o WHERE o.inference_id = ${ra.inferenceId} AND o.account = ${ra.account} AND o.role = ${ra.role})`,
+      })
+      .from(ra)
+      .leftJoin(i, eq(i.id, ra.inferenceId))
+      .leftJoin(e, and(eq(e.inferenceId, ra.inferenceId), eq(e.account, ra.account), eq(e.role, ra.role)))
+      .where(and(...conds))
+      .orderBy(desc(ra.id))
+      .limit(p.fetch);
+    const items = rows.map((r) => ({ ...r, expectedAmount: r.expectedAmount ?? 0n, matchesSplit: r.expectedAmount === r.amount && Number(r.repeats) === 1 }));
+    return p.page(items, (r) => r.id, async () => int((await a.totals()).accrual_count));
   },
 
   async contributions(a: AccountView, args: PageArgs, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 1);
+    const p = idPage(args);
     const c = ctx.t.contribution;
-    let cond = eq(c.contributor, a.address);
-    if (after) {
-      const id = cursorBigint(after[0]);
-      if (id === null) throw bad();
-      cond = and(cond, lt(c.id, id))!;
-    }
-    const rows = await ctx.db.select().from(c).where(cond).orderBy(desc(c.id)).limit(limit + 1);
-    return toPage(rows, limit, after, (r) => [r.id], async () => a.row?.contributionCount ?? 0);
+    const filter = and(eq(c.contributor, a.address), upTo(c.blockNumber, a.bound));
+    const rows = await ctx.db.select().from(c).where(and(filter, p.below(c.id))).orderBy(desc(c.id)).limit(p.fetch);
+    return p.page(rows.map((r) => bounded(r, a.bound)), (r) => r.id, async () => countOf(await ctx.db.select({ n: count() }).from(c).where(filter)));
   },
 
   async claims(a: AccountView, args: PageArgs, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 1);
+    const p = textKeyPage(args);
     const rc = ctx.t.rewardClaim;
-    let cond = eq(rc.account, a.address);
-    if (after) cond = and(cond, lt(rc.id, after[0]!))!;
-    const rows = await ctx.db.select().from(rc).where(cond).orderBy(desc(rc.id)).limit(limit + 1);
-    return toPage(rows, limit, after, (r) => [r.id], async () => a.row?.claimCount ?? 0);
+    const conds = [eq(rc.account, a.address), upTo(rc.blockNumber, a.bound), p.below(rc.id)];
+    const rows = await ctx.db.select().from(rc).where(and(...conds)).orderBy(desc(rc.id)).limit(p.fetch);
+    return p.page(rows, (r) => r.id, async () => int((await a.totals()).claim_count));
   },
 
-  datanetsOwned: (a: AccountView, _: unknown, ctx: ApiContext) =>
-    ctx.db.select().from(ctx.t.datanet).where(eq(ctx.t.datanet.owner, a.address)).orderBy(asc(ctx.t.datanet.id)).limit(LIMITS.maxPageSize),
-  modelsOwned: (a: AccountView, _: unknown, ctx: ApiContext) =>
-    ctx.db.select().from(ctx.t.model).where(eq(ctx.t.model.owner, a.address)).orderBy(asc(ctx.t.model.id)).limit(LIMITS.maxPageSize),
+  datanetsOwned: async (a: AccountView, _: unknown, ctx: ApiContext) =>
+    (await ctx.db.select().from(ctx.t.datanet).where(and(eq(ctx.t.datanet.owner, a.address), upTo(ctx.t.datanet.blockNumber, a.bound))).orderBy(asc(ctx.t.datanet.id)).limit(LIMITS.maxPageSize)).map((r) => bounded(r, a.bound)),
+  modelsOwned: async (a: AccountView, _: unknown, ctx: ApiContext) =>
+    (await ctx.db.select().from(ctx.t.model).where(and(eq(ctx.t.model.owner, a.address), upTo(ctx.t.model.blockNumber, a.bound))).orderBy(asc(ctx.t.model.id)).limit(LIMITS.maxPageSize)).map((r) => bounded(r, a.bound)),
 };
 
 export const ModelEarnings = {
-  model: (r: { modelId: bigint }, _: unknown, ctx: ApiContext) => ctx.loaders.model.load(r.modelId),
+  model: (r: { modelId: bigint; bound: Bound }, _: unknown, ctx: ApiContext) => loadBounded(ctx, "model", r.modelId, r.bound),
 };
 export const DatanetEarnings = {
-  datanet: (r: { datanetId: bigint }, _: unknown, ctx: ApiContext) => ctx.loaders.datanet.load(r.datanetId),
+  datanet: (r: { datanetId: bigint; bound: Bound }, _: unknown, ctx: ApiContext) => loadBounded(ctx, "datanet", r.datanetId, r.bound),
 };
 export const ContributionEarnings = {
   contribution: (r: { row: unknown }) => r.row,
 };
+
+/** A model, datanet or contribution by id, as it was at the bound (null when it did not exist yet). */
+export async function loadBounded(ctx: ApiContext, kind: "model" | "datanet" | "contribution", id: bigint, bound: Bound) {
+  const row = await ctx.loaders[kind].load(id);
+  if (row === null || (bound !== null && row.blockNumber > bound)) return null;
+  return bounded(row, bound);
+}
+
+export { boundOf };

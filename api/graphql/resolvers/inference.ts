@@ -1,31 +1,46 @@
 /** Inference: attributions, accruals, audit verdict; lookups by id and output hash; lists. */
-import { and, asc, count, desc, eq, exists, lt, sql } from "ponder";
+import { and, asc, desc, eq, sql } from "ponder";
+import type { SQL } from "drizzle-orm";
+import { accrualKey, explain, loadViolations, matchAccruals, splitMismatchOf, verdict, type Rule } from "../../../core/audit.js";
+import { pointTotals } from "../../totals/read.js";
+import { headTable, NETWORK, SPLIT, SPLIT_MISMATCH } from "../../totals/rollups.js";
+import { idPage } from "./paging.js";
 import { METHOD_NAMES, ROLE_NAMES, STATUS_NAMES } from "../../../core/roles.js";
-import { cursorBigint, decodeHash, decodeId } from "../../input.js";
-import { badInput, countOf, need, pageArgs, toPage, type AccrualRow, type ApiContext, type AttributionRow, type InferenceRow, type PageArgs } from "../context.js";
+import { decodeHash, decodeId } from "../../input.js";
+import { need, type AccrualRow, type ApiContext, type AttributionRow, type InferenceRow, type PageArgs } from "../context.js";
 import { LIMITS } from "../limits.js";
 
-const RULES = ["CONTRIBUTION_NOT_ACCEPTED", "OUTSIDE_TRAINING_LINEAGE", "SPLIT_MISMATCH"] as const;
-type Rule = (typeof RULES)[number];
-
-const RULE_MESSAGES: Record<Rule, (ids: string[]) => string> = {
-  CONTRIBUTION_NOT_ACCEPTED: (ids) => `contribution${ids.length === 1 ? "" : "s"} ${ids.map((i) => `#${i}`).join(", ")} ${ids.length === 1 ? "was" : "were"} not Accepted at the inference's block`,
-  OUTSIDE_TRAINING_LINEAGE: (ids) =>
-    `contribution${ids.length === 1 ? "" : "s"} ${ids.map((i) => `#${i}`).join(", ")} ${ids.length === 1 ? "comes" : "come"} from a datanet no training run of the model or its ancestors used`,
-  SPLIT_MISMATCH: () => "the RewardAccrued events differ from the split recomputed from the fee, the fee parameters then in force and the registries",
-};
-
-/** The indexer's violations column, decoded defensively (it is JSON). */
-export function violationsOf(row: InferenceRow): { rule: Rule; contributionIds: bigint[]; message: string }[] {
-  const raw = Array.isArray(row.violations) ? row.violations : [];
-  const out: { rule: Rule; contributionIds: bigint[]; message: string }[] = [];
-  for (const v of raw) {
-    if (!v || typeof v !== "object" || !RULES.includes(v.rule as Rule)) continue;
-    const ids = (Array.isArray(v.contributionIds) ? v.contributionIds : []).filter((x): x is string => typeof x === "string" && /^[0-9]+$/.test(x));
-    out.push({ rule: v.rule as Rule, contributionIds: ids.map((x) => BigInt(x)), message: RULE_MESSAGES[v.rule as Rule](ids) });
-  }
-  return out;
+/** The inference's verdict: its stored contribution rules plus SPLIT_MISMATCH from its accruals (core/audit.ts). */
+export async function verdictOf(row: InferenceRow, ctx: ApiContext) {
+  const [expected, observed] = await Promise.all([ctx.loaders.expectationsByInference.load(row.id), ctx.loaders.accrualsByInference.load(row.id)]);
+  const base = loadViolations(row.violations).filter((v) => v.rule !== "SPLIT_MISMATCH");
+  const mismatch = splitMismatchOf(expected, observed);
+  const v = verdict(base, mismatch, row.contributionIds);
+  return { clean: v.clean, violations: v.violations.map(explain) };
 }
+
+/**
+ * Flagged inferences (all rules, or one), newest first: the inference table's own flags for the
+ * contribution rules, and SPLIT_MISMATCH from the rollup of finalized blocks (api/totals/) plus the
+ * inferences above its watermark, checked from their facts.
+ */
+function flaggedIds(ctx: ApiContext, rule: Rule | null | undefined, modelId: bigint | undefined, datanetId: bigint | undefined): SQL {
+  const i = ctx.t.inference;
+  const filters: SQL[] = [];
+  if (modelId !== undefined) filters.push(sql`f.model_id = ${modelId.toString()}`);
+  if (datanetId !== undefined) filters.push(sql`EXISTS (SELECT 1 FROM ${ctx.t.attribution} a WHERE a.inference_id = f.id AND a.datanet_id = ${datanetId.toString()})`);
+  const where = (cond: SQL) => sql.join([cond, ...filters], sql` AND `);
+  const parts: SQL[] = [];
+  if (!rule || rule === "CONTRIBUTION_NOT_ACCEPTED") parts.push(sql`SELECT f.id FROM ${i} f WHERE ${where(sql`f.not_accepted`)}`);
+  if (!rule || rule === "OUTSIDE_TRAINING_LINEAGE") parts.push(sql`SELECT f.id FROM ${i} f WHERE ${where(sql`f.outside_lineage`)}`);
+  if (!rule || rule === "SPLIT_MISMATCH") {
+    parts.push(sql`SELECT f.id FROM ${i} f JOIN ${sql.raw(headTable(SPLIT))} s ON s.inference_id = f.id WHERE ${where(sql`true`)}`);
+    parts.push(sql`SELECT f.id FROM ${i} f WHERE ${where(sql`f.block_number > ${sql.raw(SPLIT_WATERMARK)} AND ${sql.raw(SPLIT_MISMATCH("f"))}`)}`);
+  }
+  return sql.join(parts, sql` UNION `);
+}
+/** The watermark of the rollups (-1 before they exist: then the SPLIT head is empty too). */
+const SPLIT_WATERMARK = `coalesce((SELECT watermark FROM "r_meta" WHERE id = 'totals'), -1)`;
 
 export const inferenceQuery = {
   async inference(_: unknown, args: { id: unknown }, ctx: ApiContext) {
@@ -38,38 +53,23 @@ export const inferenceQuery = {
     return ctx.db.select().from(ctx.t.inference).where(eq(ctx.t.inference.outputHash, hash)).orderBy(asc(ctx.t.inference.id)).limit(LIMITS.maxPageSize);
   },
   async recentInferences(_: unknown, args: PageArgs, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 1);
+    const p = idPage(args);
     const i = ctx.t.inference;
-    const before = after ? cursorBigint(after[0]) : undefined;
-    if (before === null) throw badInput("after is not a cursor returned by this API", "after");
-    const rows = await ctx.db.select().from(i).where(before === undefined ? undefined : lt(i.id, before)).orderBy(desc(i.id)).limit(limit + 1);
-    return toPage(rows, limit, after, (r) => [r.id], async () => {
-      const n = await ctx.db.select({ n: ctx.t.network.inferenceCount }).from(ctx.t.network).limit(1);
-      return countOf(n);
-    });
+    const rows = await ctx.db.select().from(i).where(p.below(i.id)).orderBy(desc(i.id)).limit(p.fetch);
+    return p.page(rows, (r) => r.id, async () => Number((await pointTotals(ctx.db, NETWORK, ["network"], null)).inference_count));
   },
   async auditInferences(_: unknown, args: PageArgs & { rule?: Rule | null; modelId?: unknown; datanetId?: unknown }, ctx: ApiContext) {
-    const { limit, after } = pageArgs(args, 1);
+    const p = idPage(args);
+    const modelId = args.modelId !== undefined && args.modelId !== null ? need(decodeId(args.modelId, "modelId"), "modelId") : undefined;
+    const datanetId = args.datanetId !== undefined && args.datanetId !== null ? need(decodeId(args.datanetId, "datanetId"), "datanetId") : undefined;
+    const ids = flaggedIds(ctx, args.rule, modelId, datanetId);
     const i = ctx.t.inference;
-    const a = ctx.t.attribution;
-    const conds = [eq(i.clean, false)];
-    if (args.rule === "CONTRIBUTION_NOT_ACCEPTED") conds.push(eq(i.notAccepted, true));
-    if (args.rule === "OUTSIDE_TRAINING_LINEAGE") conds.push(eq(i.outsideLineage, true));
-    if (args.rule === "SPLIT_MISMATCH") conds.push(eq(i.splitMismatch, true));
-    if (args.modelId !== undefined && args.modelId !== null) conds.push(eq(i.modelId, need(decodeId(args.modelId, "modelId"), "modelId")));
-    if (args.datanetId !== undefined && args.datanetId !== null) {
-      const datanetId = need(decodeId(args.datanetId, "datanetId"), "datanetId");
-      conds.push(exists(ctx.db.select({ one: sql`1` }).from(a).where(and(eq(a.inferenceId, i.id), eq(a.datanetId, datanetId)))));
-    }
-    const filter = and(...conds);
-    let pageCond = filter;
-    if (after) {
-      const before = cursorBigint(after[0]);
-      if (before === null) throw badInput("after is not a cursor returned by this API", "after");
-      pageCond = and(filter, lt(i.id, before));
-    }
-    const rows = await ctx.db.select().from(i).where(pageCond).orderBy(desc(i.id)).limit(limit + 1);
-    return toPage(rows, limit, after, (r) => [r.id], async () => countOf(await ctx.db.select({ n: count() }).from(i).where(filter)));
+    const rows = await ctx.db.select().from(i).where(and(sql`${i.id} IN (${ids})`, p.below(i.id))).orderBy(desc(i.id)).limit(p.fetch);
+    return p.page(rows, (r) => r.id, async () => {
+      const result = await ctx.db.execute(sql`SELECT count(*) AS n FROM (${ids}) x`);
+      const r = ((result as unknown as { rows?: { n: unknown }[] }).rows ?? (result as unknown as { n: unknown }[]))[0];
+      return Number(r?.n ?? 0);
+    });
   },
 };
 
@@ -77,8 +77,15 @@ export const Inference = {
   model: (r: InferenceRow, _: unknown, ctx: ApiContext) => ctx.loaders.model.load(r.modelId),
   methodName: (r: InferenceRow) => METHOD_NAMES[r.method] ?? `UNKNOWN_${r.method}`,
   attributions: (r: InferenceRow, _: unknown, ctx: ApiContext) => ctx.loaders.attributionsByInference.load(r.id),
-  accruals: async (r: InferenceRow, _: unknown, ctx: ApiContext) => (await ctx.loaders.accrualsByInference.load(r.id)).filter((x) => x.observed),
-  violations: (r: InferenceRow) => violationsOf(r),
+  /** The chain's accruals, each beside what the split predicted for its (account, role). */
+  accruals: async (r: InferenceRow, _: unknown, ctx: ApiContext) => {
+    const [expected, observed] = await Promise.all([ctx.loaders.expectationsByInference.load(r.id), ctx.loaders.accrualsByInference.load(r.id)]);
+    const predicted = new Map(expected.map((e) => [accrualKey(e), e.amount]));
+    const matches = matchAccruals(expected, observed);
+    return observed.map((a, j) => ({ ...a, modelId: r.modelId, expectedAmount: predicted.get(accrualKey(a)) ?? 0n, matchesSplit: matches[j] }));
+  },
+  clean: async (r: InferenceRow, _: unknown, ctx: ApiContext) => (await verdictOf(r, ctx)).clean,
+  violations: async (r: InferenceRow, _: unknown, ctx: ApiContext) => (await verdictOf(r, ctx)).violations,
 };
 
 export const Attribution = {
@@ -90,8 +97,6 @@ export const Attribution = {
 
 export const Accrual = {
   role: (r: AccrualRow) => ROLE_NAMES[r.role] ?? null,
-  expectedAmount: (r: AccrualRow) => (r.expected ? r.expectedAmount : 0n),
-  matchesSplit: (r: AccrualRow) => r.matched,
 };
 
 export const Violation = {};

@@ -1,8 +1,10 @@
 /** search(text): addresses, ids, names, output hashes and transaction hashes, ranked (api/search.ts). */
-import { and, eq, or, sql } from "ponder";
+import { and, count, eq, or, sql } from "ponder";
+import { accountsAt, groupTotals, pointTotals } from "../../totals/read.js";
+import { ACCOUNT, CONTRIBUTION, DATANET, MODEL } from "../../totals/rollups.js";
 import { decodeSearchText } from "../../input.js";
 import { classifySearch, escapeLike, matchQuality, score } from "../../search.js";
-import { listLimit, need, type ApiContext } from "../context.js";
+import { countOf, listLimit, need, type ApiContext } from "../context.js";
 import { LIMITS } from "../limits.js";
 
 type Kind = "ACCOUNT" | "DATANET" | "MODEL" | "CONTRIBUTION" | "INFERENCE" | "TRAINING_RUN" | "CLAIM";
@@ -12,6 +14,12 @@ interface Result {
   label: string;
   matched: string;
   score: number;
+}
+
+/** How much a model (inferences), datanet (attributions) or contribution (inferences) is used: a tie-breaker between equal matches. */
+async function popularity(ctx: ApiContext, rollup: typeof MODEL | typeof DATANET | typeof CONTRIBUTION, id: bigint): Promise<number> {
+  const t = await ctx.loaders.totals(rollup, null).load(id.toString());
+  return Number(rollup === DATANET ? t.attribution_count : t.inference_count);
 }
 
 export const searchQuery = {
@@ -27,18 +35,21 @@ export const searchQuery = {
       switch (intent.kind) {
         case "address":
           tasks.push(
-            db.select().from(t.account).where(eq(t.account.address, intent.address)).limit(1).then((rows) => {
-              const r = rows[0];
-              add({ kind: "ACCOUNT", id: intent.address, label: intent.address, matched: "address", score: score(3, "ACCOUNT", r ? r.accrualCount + r.contributionCount : 0) });
+            Promise.all([
+              pointTotals(db, ACCOUNT, [intent.address], null),
+              db.select({ n: count() }).from(t.contribution).where(eq(t.contribution.contributor, intent.address)),
+            ]).then(([totals, contributions]) => {
+              add({ kind: "ACCOUNT", id: intent.address, label: intent.address, matched: "address", score: score(3, "ACCOUNT", Number(totals.accrual_count) + countOf(contributions)) });
             }),
           );
           break;
         case "hexPrefix":
           tasks.push(
-            db.select({ address: t.account.address, n: t.account.accrualCount }).from(t.account)
-              .where(sql`${t.account.address} >= ${intent.prefix} and ${t.account.address} < ${`${intent.prefix}g`}`) // raw: the hex column would pad an odd-length bound
-              .limit(limit)
-              .then((rows) => rows.forEach((r) => add({ kind: "ACCOUNT", id: r.address, label: r.address, matched: "address", score: score(2, "ACCOUNT", r.n) }))),
+            accountsAt(db, null).then(async (all) => {
+              const found = all.filter((a) => a.startsWith(intent.prefix)).slice(0, limit);
+              const totals = new Map((await groupTotals(db, ACCOUNT, { in: found }, null)).map((r) => [r.key[0]!, Number(r.totals.accrual_count)]));
+              found.forEach((address) => add({ kind: "ACCOUNT", id: address, label: address, matched: "address", score: score(2, "ACCOUNT", totals.get(address) ?? 0) }));
+            }),
           );
           break;
         case "hash": {
@@ -64,12 +75,12 @@ export const searchQuery = {
         case "id": {
           const id = intent.id;
           tasks.push(
-            db.select({ id: t.model.id, name: t.model.name, n: t.model.inferenceCount }).from(t.model).where(eq(t.model.id, id)).limit(1)
-              .then((rows) => rows.forEach((r) => add({ kind: "MODEL", id: r.id.toString(), label: r.name, matched: "id", score: score(3, "MODEL", r.n) }))),
-            db.select({ id: t.datanet.id, name: t.datanet.name, n: t.datanet.attributionCount }).from(t.datanet).where(eq(t.datanet.id, id)).limit(1)
-              .then((rows) => rows.forEach((r) => add({ kind: "DATANET", id: r.id.toString(), label: r.name, matched: "id", score: score(3, "DATANET", r.n) }))),
-            db.select({ id: t.contribution.id, n: t.contribution.inferenceCount }).from(t.contribution).where(eq(t.contribution.id, id)).limit(1)
-              .then((rows) => rows.forEach((r) => add({ kind: "CONTRIBUTION", id: r.id.toString(), label: `Contribution #${r.id}`, matched: "id", score: score(3, "CONTRIBUTION", r.n) }))),
+            db.select({ id: t.model.id, name: t.model.name }).from(t.model).where(eq(t.model.id, id)).limit(1)
+              .then((rows) => Promise.all(rows.map(async (r) => add({ kind: "MODEL", id: r.id.toString(), label: r.name, matched: "id", score: score(3, "MODEL", await popularity(ctx, MODEL, r.id)) })))).then(() => {}),
+            db.select({ id: t.datanet.id, name: t.datanet.name }).from(t.datanet).where(eq(t.datanet.id, id)).limit(1)
+              .then((rows) => Promise.all(rows.map(async (r) => add({ kind: "DATANET", id: r.id.toString(), label: r.name, matched: "id", score: score(3, "DATANET", await popularity(ctx, DATANET, r.id)) })))).then(() => {}),
+            db.select({ id: t.contribution.id }).from(t.contribution).where(eq(t.contribution.id, id)).limit(1)
+              .then((rows) => Promise.all(rows.map(async (r) => add({ kind: "CONTRIBUTION", id: r.id.toString(), label: `Contribution #${r.id}`, matched: "id", score: score(3, "CONTRIBUTION", await popularity(ctx, CONTRIBUTION, r.id)) })))).then(() => {}),
             db.select({ id: t.inference.id }).from(t.inference).where(eq(t.inference.id, id)).limit(1)
               .then((rows) => rows.forEach((r) => add({ kind: "INFERENCE", id: r.id.toString(), label: `Inference #${r.id}`, matched: "id", score: score(3, "INFERENCE") }))),
           );
@@ -86,10 +97,10 @@ export const searchQuery = {
           const pattern = `%${escapeLike(intent.text)}%`;
           const like = (col: typeof t.model.name | typeof t.datanet.name) => sql`${col} ilike ${pattern} escape '\\'`;
           tasks.push(
-            db.select({ id: t.model.id, name: t.model.name, n: t.model.inferenceCount }).from(t.model).where(like(t.model.name)).limit(limit * 4)
-              .then((rows) => rows.forEach((r) => add({ kind: "MODEL", id: r.id.toString(), label: r.name, matched: "name", score: score(matchQuality(r.name, intent.text), "MODEL", r.n) }))),
-            db.select({ id: t.datanet.id, name: t.datanet.name, n: t.datanet.attributionCount }).from(t.datanet).where(like(t.datanet.name)).limit(limit * 4)
-              .then((rows) => rows.forEach((r) => add({ kind: "DATANET", id: r.id.toString(), label: r.name, matched: "name", score: score(matchQuality(r.name, intent.text), "DATANET", r.n) }))),
+            db.select({ id: t.model.id, name: t.model.name }).from(t.model).where(like(t.model.name)).limit(limit * 4)
+              .then((rows) => Promise.all(rows.map(async (r) => add({ kind: "MODEL", id: r.id.toString(), label: r.name, matched: "name", score: score(matchQuality(r.name, intent.text), "MODEL", await popularity(ctx, MODEL, r.id)) })))).then(() => {}),
+            db.select({ id: t.datanet.id, name: t.datanet.name }).from(t.datanet).where(like(t.datanet.name)).limit(limit * 4)
+              .then((rows) => Promise.all(rows.map(async (r) => add({ kind: "DATANET", id: r.id.toString(), label: r.name, matched: "name", score: score(matchQuality(r.name, intent.text), "DATANET", await popularity(ctx, DATANET, r.id)) })))).then(() => {}),
           );
           break;
         }

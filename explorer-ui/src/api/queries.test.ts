@@ -17,7 +17,7 @@ async function loadSchema(): Promise<{ schema: GraphQLSchema; from: string }> {
   return { schema: buildSchema(mod.typeDefs), from: "api/graphql/typeDefs.ts" };
 }
 
-const all: Array<[string, string]> = Object.entries(queries as Record<string, unknown>).flatMap(([k, v]) => (typeof v === "string" && /^\s*query\s/.test(v) ? [[k, v] as [string, string]] : []));
+const all: Array<[string, string]> = Object.entries(queries as Record<string, unknown>).flatMap(([k, v]) => (typeof v === "string" && /^\s*(query|subscription)\s/.test(v) ? [[k, v] as [string, string]] : []));
 
 describe("queries match the API schema", async () => {
   const { schema, from } = await loadSchema();

@@ -5,11 +5,12 @@
  * BigInt values arrive as decimal strings; addresses and hashes as lowercase 0x strings.
  */
 import type { LineageEdge, LineageNode } from "../lineage/types";
+import type { Rule as AuditRule } from "../../../core/audit";
 
 export type BigIntString = string;
 export type Role = "TREASURY" | "MODEL_OWNER" | "DATANET_OWNER" | "CONTRIBUTOR";
 export type ContributionStatus = "PENDING" | "ACCEPTED" | "REJECTED" | "REVOKED";
-export type AuditRule = "CONTRIBUTION_NOT_ACCEPTED" | "OUTSIDE_TRAINING_LINEAGE" | "SPLIT_MISMATCH";
+export type { AuditRule };
 export interface PageInfo { hasNextPage: boolean; endCursor: string | null }
 export interface Page<T> { items: T[]; pageInfo: PageInfo; totalCount: number }
 
@@ -28,11 +29,14 @@ export interface InferenceRow {
 
 const TRAINING_RUN_ROW = `
   modelId version model { id name } datanetIds datanets { id name } verified claimedRoot recomputedRoot
-  claimedCount recomputedCount artifactHash unknownDatanetIds blockNumber timestamp transactionHash`;
+  claimedCount recomputedCount artifactHash unknownDatanetIds blockNumber timestamp transactionHash
+  flow { attributionCount amount }`;
 export interface TrainingRunRow {
   modelId: BigIntString; version: number; model: ModelRef | null; datanetIds: BigIntString[]; datanets: DatanetRef[];
   verified: boolean; claimedRoot: string; recomputedRoot: string; claimedCount: number; recomputedCount: number;
   artifactHash: string; unknownDatanetIds: BigIntString[]; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
+  /** What inferences drew on the run since it was recorded (PROTOCOL.md's rule). */
+  flow: { attributionCount: number; amount: BigIntString };
 }
 
 const CONTRIBUTION_ROW = `
@@ -65,15 +69,21 @@ export const RECENT_INFERENCES = `query Recent($limit: Int!) {
   recentInferences(limit: $limit) { items { ${INFERENCE_ROW} } totalCount }
 }`;
 export interface RecentData { recentInferences: { items: InferenceRow[]; totalCount: number } }
+/** Tells the live feed when to refresh: each new (or reorged-away) inference. */
+export const LIVE_INFERENCES = `subscription LiveInferences { inferences { change blockNumber } }`;
 
 // ---------- search ----------
 export const SEARCH = `query Search($text: String!, $limit: Int) { search(text: $text, limit: $limit) { kind id label matched score } }`;
 export interface SearchResult { kind: string; id: string; label: string; matched: string; score: number }
 export interface SearchData { search: SearchResult[] }
 
+// ---------- as of a block ----------
+export const BLOCK_AT = `query BlockAt($number: BigInt, $timestamp: BigInt) { blockAt(number: $number, timestamp: $timestamp) { number hash timestamp } }`;
+export interface BlockAtData { blockAt: { number: BigIntString; hash: string; timestamp: BigIntString } }
+
 // ---------- account ----------
-export const ACCOUNT = `query Account($address: String!, $limit: Int!) {
-  account(address: $address) {
+export const ACCOUNT = `query Account($address: String!, $limit: Int!, $block: BlockHeight) {
+  account(address: $address, block: $block) {
     address accrued claimed claimable accrualCount claimCount feesPaid inferencesPaid
     earningsByRole { role accrued accrualCount }
     earningsByModel(limit: $limit) { items { modelId model { id name } accrued } totalCount pageInfo { hasNextPage endCursor } }
@@ -96,8 +106,8 @@ export interface AccountData {
   };
 }
 
-export const ACCOUNT_CONTRIBUTION_EARNINGS = `query AccountContributionEarnings($address: String!, $limit: Int!, $after: String) {
-  account(address: $address) {
+export const ACCOUNT_CONTRIBUTION_EARNINGS = `query AccountContributionEarnings($address: String!, $limit: Int!, $after: String, $block: BlockHeight) {
+  account(address: $address, block: $block) {
     earningsByContribution(limit: $limit, after: $after) {
       items { contributionId contribution { id datanetId datanet { id name } status uri } accrued share ownerCut contributorCut inferenceCount }
       totalCount pageInfo { hasNextPage endCursor }
@@ -112,20 +122,20 @@ export interface ContributionEarningsRow {
 }
 export interface AccountContributionEarningsData { account: { earningsByContribution: Page<ContributionEarningsRow> } }
 
-export const ACCOUNT_CONTRIBUTIONS = `query AccountContributions($address: String!, $limit: Int!, $after: String) {
-  account(address: $address) { contributions(limit: $limit, after: $after) { items { ${CONTRIBUTION_ROW} } totalCount pageInfo { hasNextPage endCursor } } }
+export const ACCOUNT_CONTRIBUTIONS = `query AccountContributions($address: String!, $limit: Int!, $after: String, $block: BlockHeight) {
+  account(address: $address, block: $block) { contributions(limit: $limit, after: $after) { items { ${CONTRIBUTION_ROW} } totalCount pageInfo { hasNextPage endCursor } } }
 }`;
 export interface AccountContributionsData { account: { contributions: Page<ContributionRow> } }
 
-export const ACCOUNT_CLAIMS = `query AccountClaims($address: String!, $limit: Int!, $after: String) {
-  account(address: $address) { claims(limit: $limit, after: $after) { items { account to amount blockNumber timestamp transactionHash } totalCount pageInfo { hasNextPage endCursor } } }
+export const ACCOUNT_CLAIMS = `query AccountClaims($address: String!, $limit: Int!, $after: String, $block: BlockHeight) {
+  account(address: $address, block: $block) { claims(limit: $limit, after: $after) { items { account to amount blockNumber timestamp transactionHash } totalCount pageInfo { hasNextPage endCursor } } }
 }`;
 export interface ClaimRow { account: string; to: string; amount: BigIntString; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string }
 export interface AccountClaimsData { account: { claims: Page<ClaimRow> } }
 
 // ---------- model ----------
-export const MODEL = `query Model($id: BigInt!) {
-  model(id: $id) {
+export const MODEL = `query Model($id: BigInt!, $block: BlockHeight) {
+  model(id: $id, block: $block) {
     id owner name baseModel metadataURI parentModelId parent { id name } adapters { id name }
     trainingRuns { ${TRAINING_RUN_ROW} }
     inferenceCount flaggedInferenceCount totalFees blockNumber timestamp transactionHash
@@ -139,8 +149,8 @@ export interface ModelData {
   } | null;
 }
 
-export const MODEL_LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $minWeightPpm: Int, $limit: Int, $recentInferences: Int) {
-  modelLineage(modelId: $modelId, depth: $depth, minWeightPpm: $minWeightPpm, limit: $limit, recentInferences: $recentInferences) {
+export const MODEL_LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $minWeightPpm: Int, $limit: Int, $recentInferences: Int, $block: BlockHeight) {
+  modelLineage(modelId: $modelId, depth: $depth, minWeightPpm: $minWeightPpm, limit: $limit, recentInferences: $recentInferences, block: $block) {
     modelId depth limit minWeightPpm recentInferences inferenceCount foldedNodes truncated
     nodes { id kind label entityId weightPpm amount foldedCount verified clean }
     edges { from to kind weightPpm amount }
@@ -148,11 +158,51 @@ export const MODEL_LINEAGE = `query Lineage($modelId: BigInt!, $depth: Int, $min
 }`;
 /** What the Model page asks first (depth 8: every parent model down to contributors; 20 = the API's default inferences). */
 export const LINEAGE_DEFAULTS = { depth: 8, limit: 25, minWeightPpm: 0, recentInferences: 20 } as const;
+/** A lineage graph as any of the four lineage fields sends it (rootId and amount: the downstream ones). */
+export interface LineageAnswer {
+  depth: number; limit: number; minWeightPpm: number; recentInferences: number; inferenceCount: number; foldedNodes: number; truncated: boolean;
+  nodes: LineageNode[]; edges: LineageEdge[];
+  modelId?: BigIntString;
+  /** Downstream: the root's node id ("contribution:42", "datanet:1", "contributor:0x..") and what it earned. */
+  rootId?: string;
+  amount?: BigIntString;
+}
 export interface LineageData {
-  modelLineage: {
-    modelId: BigIntString; depth: number; limit: number; minWeightPpm: number; recentInferences: number; inferenceCount: number; foldedNodes: number; truncated: boolean;
-    nodes: LineageNode[]; edges: LineageEdge[];
-  } | null;
+  modelLineage?: LineageAnswer | null;
+  lineage?: LineageAnswer | null;
+}
+
+const DATA_LINEAGE_FIELDS = `rootId rootKind entityId amount depth limit minWeightPpm recentInferences inferenceCount foldedNodes truncated
+    nodes { id kind label entityId weightPpm amount foldedCount verified clean }
+    edges { from to kind weightPpm amount }`;
+const DATA_LINEAGE_ARGS = "depth: $depth, minWeightPpm: $minWeightPpm, limit: $limit, recentInferences: $recentInferences, block: $block";
+const DATA_LINEAGE_VARS = "$depth: Int, $minWeightPpm: Int, $limit: Int, $recentInferences: Int, $block: BlockHeight";
+/** Where a contribution's data went (contribution → datanet → runs → models → adapters → inferences). */
+export const CONTRIBUTION_LINEAGE = `query ContributionLineage($id: BigInt!, ${DATA_LINEAGE_VARS}) {
+  lineage: contributionLineage(contributionId: $id, ${DATA_LINEAGE_ARGS}) { ${DATA_LINEAGE_FIELDS} }
+}`;
+export const DATANET_LINEAGE = `query DatanetLineage($id: BigInt!, ${DATA_LINEAGE_VARS}) {
+  lineage: datanetLineage(datanetId: $id, ${DATA_LINEAGE_ARGS}) { ${DATA_LINEAGE_FIELDS} }
+}`;
+export const ACCOUNT_LINEAGE = `query AccountLineage($id: String!, ${DATA_LINEAGE_VARS}) {
+  lineage: accountLineage(address: $id, ${DATA_LINEAGE_ARGS}) { ${DATA_LINEAGE_FIELDS} }
+}`;
+
+/** What a lineage graph is about: a model (upstream), or data (downstream: "where this data went"). */
+export type LineageTarget = { kind: "model" | "contribution" | "datanet" | "account"; id: string };
+
+/** The query, its root variables and where its answer is, for a lineage target. */
+export function lineageQueryOf(target: LineageTarget): { query: string; variables: Record<string, unknown>; pick: (d: LineageData) => LineageAnswer | null | undefined } {
+  switch (target.kind) {
+    case "model":
+      return { query: MODEL_LINEAGE, variables: { modelId: target.id }, pick: (d) => d.modelLineage };
+    case "contribution":
+      return { query: CONTRIBUTION_LINEAGE, variables: { id: target.id }, pick: (d) => d.lineage };
+    case "datanet":
+      return { query: DATANET_LINEAGE, variables: { id: target.id }, pick: (d) => d.lineage };
+    case "account":
+      return { query: ACCOUNT_LINEAGE, variables: { id: target.id }, pick: (d) => d.lineage };
+  }
 }
 
 export const TRAINING_RUN = `query TrainingRun($modelId: BigInt!, $version: Int!) {
@@ -168,8 +218,8 @@ export interface ContributionProofData {
 }
 
 // ---------- datanet ----------
-export const DATANET = `query Datanet($id: BigInt!, $status: ContributionStatus, $limit: Int!, $after: String) {
-  datanet(id: $id) {
+export const DATANET = `query Datanet($id: BigInt!, $status: ContributionStatus, $limit: Int!, $after: String, $block: BlockHeight) {
+  datanet(id: $id, block: $block) {
     id owner name metadataURI ownerShareBps permissioned totalPaid ownerCutTotal contributorCutTotal attributionCount blockNumber timestamp transactionHash
     contributionCounts { total pending accepted rejected revoked }
     contributions(status: $status, limit: $limit, after: $after) { items { ${CONTRIBUTION_ROW} } totalCount pageInfo { hasNextPage endCursor } }
@@ -190,13 +240,53 @@ export interface DatanetData {
 }
 
 // ---------- contribution ----------
-export const CONTRIBUTION = `query Contribution($id: BigInt!) {
-  contribution(id: $id) {
+export const CONTRIBUTION = `query Contribution($id: BigInt!, $block: BlockHeight) {
+  contribution(id: $id, block: $block) {
     ${CONTRIBUTION_ROW} ownerCut contributorCut transactionHash
     datanet { id name owner ownerShareBps }
     history { status reason by blockNumber timestamp transactionHash }
   }
 }`;
+/** What a contribution earned per UTC day (its earnings chart). */
+export const CONTRIBUTION_EARNINGS = `query ContributionEarnings($id: BigInt!, $block: BlockHeight) {
+  contribution(id: $id, block: $block) { id earningsByDay { day earned ownerCut contributorCut attributionCount } }
+}`;
+export interface ContributionEarningsByDayData {
+  contribution: { id: BigIntString; earningsByDay: Array<{ day: string; earned: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString; attributionCount: number }> } | null;
+}
+/** A contribution's inferences, newest first (paged with usePaged). */
+export const CONTRIBUTION_INFERENCES = `query ContributionInferences($id: BigInt!, $limit: Int, $after: String, $block: BlockHeight) {
+  contribution(id: $id, block: $block) {
+    id
+    inferences(limit: $limit, after: $after) {
+      items { inferenceId modelId model { id name } weightPpm share ownerCut contributorCut blockNumber timestamp transactionHash }
+      pageInfo { hasNextPage endCursor } totalCount
+    }
+  }
+}`;
+export interface ContributionInferenceRow {
+  inferenceId: BigIntString; modelId: BigIntString; model: ModelRef | null; weightPpm: number;
+  share: BigIntString; ownerCut: BigIntString; contributorCut: BigIntString;
+  blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string;
+}
+export interface ContributionInferencesData { contribution: { id: BigIntString; inferences: Page<ContributionInferenceRow> } | null }
+
+/** Every training run that named the contribution's datanet, with membership (proofs on demand: CONTRIBUTION_PROOF). */
+export const CONTRIBUTION_RUNS = `query ContributionRuns($id: BigInt!, $block: BlockHeight) {
+  contribution(id: $id, block: $block) {
+    id
+    trainingRuns {
+      modelId version included model { id name }
+      run { verified claimedRoot recomputedRoot recomputedCount blockNumber timestamp transactionHash }
+    }
+  }
+}`;
+export interface ContributionRunRow {
+  modelId: BigIntString; version: number; included: boolean; model: ModelRef | null;
+  run: { verified: boolean; claimedRoot: string; recomputedRoot: string; recomputedCount: number; blockNumber: BigIntString; timestamp: BigIntString; transactionHash: string };
+}
+export interface ContributionRunsData { contribution: { id: BigIntString; trainingRuns: ContributionRunRow[] } | null }
+
 export interface ContributionData {
   contribution: (Omit<ContributionRow, "datanet"> & {
     ownerCut: BigIntString; contributorCut: BigIntString; transactionHash: string;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useRef, useState } from "react";
 import { gql } from "./client";
 
 export interface QueryState<T> {
@@ -10,11 +10,12 @@ export interface QueryState<T> {
 
 /**
  * Runs a query when its variables change (compared as JSON), optionally polling. Keeps the last
- * data while refetching so live views do not flicker. `skip` defers the query.
+ * data while refetching so live views do not flicker, and a refresh whose answer is unchanged (most
+ * polls) renders nothing. `skip` defers the query.
  */
 export function useQuery<T>(query: string, variables: Record<string, unknown>, opts: { pollMs?: number; skip?: boolean } = {}): QueryState<T> {
   const key = JSON.stringify(variables);
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; key: string }>({ loading: !opts.skip, key });
+  const [state, setState] = useState<{ data?: T; json?: string; error?: Error; loading: boolean; key: string }>({ loading: !opts.skip, key });
   const [tick, setTick] = useState(0);
   const refetch = useCallback(() => setTick((t) => t + 1), []);
   const keyRef = useRef(key);
@@ -23,10 +24,15 @@ export function useQuery<T>(query: string, variables: Record<string, unknown>, o
   useEffect(() => {
     if (opts.skip) return;
     const ctrl = new AbortController();
-    setState((s) => ({ data: s.key === key ? s.data : undefined, error: undefined, loading: true, key }));
+    // Refreshing data already shown (a poll) happens in the background: no loading state, no render.
+    setState((s) => (s.key === key && s.data !== undefined ? s : { error: undefined, loading: true, key }));
     gql<T>(query, JSON.parse(key) as Record<string, unknown>, ctrl.signal).then(
       (data) => {
-        if (!ctrl.signal.aborted) setState({ data, error: undefined, loading: false, key });
+        if (ctrl.signal.aborted) return;
+        const json = JSON.stringify(data);
+        // Unchanged data renders nothing; new data renders as a transition: in slices, not in one long
+        // task that blocks input.
+        startTransition(() => setState((s) => (s.key === key && s.json === json && !s.error ? (s.loading ? { ...s, loading: false } : s) : { data, json, error: undefined, loading: false, key })));
       },
       (error: Error) => {
         if (!ctrl.signal.aborted && error?.name !== "AbortError") setState((s) => ({ data: s.key === key ? s.data : undefined, error, loading: false, key }));

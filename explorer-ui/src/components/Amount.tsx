@@ -1,11 +1,13 @@
 import { formatAmountString, formatBps, formatPpm } from "../lib/amount";
+import { useExactAmounts } from "./exactAmounts";
 
-/** An OPEN amount from base units, exact; the full precision and base units on hover. */
+/** An OPEN amount from base units, exact; the full precision and base units on hover, every digit with "Exact amounts" on. */
 export function Amount({ value, className }: { value: string | null | undefined; className?: string }) {
   const f = formatAmountString(value);
+  const exact = useExactAmounts();
   return (
-    <span className={`amount num${className ? " " + className : ""}`} title={`${f.full} (${f.base} base units)`} data-base={f.base}>
-      {f.text}
+    <span className={`amount num${exact ? " exact" : ""}${className ? " " + className : ""}`} title={`${f.full} (${f.base} base units)`} data-base={f.base}>
+      {exact ? f.full : f.text}
     </span>
   );
 }

@@ -18,7 +18,7 @@ export function InferenceTable({ rows, compact = false, showRules = false }: { r
             {compact ? null : <th>Output</th>}
             <th className="r">Fee</th>
             <th>Audit</th>
-            <th>Age</th>
+            <th className={compact ? "hide-sm" : undefined}>Age</th>
           </tr>
         </thead>
         <tbody>
@@ -36,7 +36,7 @@ export function InferenceTable({ rows, compact = false, showRules = false }: { r
                   <CleanBadge clean={r.clean} count={r.violations.length} />
                 )}
               </td>
-              <td className="muted nowrap" title={formatTime(r.timestamp)}>{formatAge(r.timestamp)}</td>
+              <td className={`muted nowrap${compact ? " hide-sm" : ""}`} title={formatTime(r.timestamp)}>{formatAge(r.timestamp)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,5 @@
 /** "Load more" paging over a cursor-paged query: pages are kept and concatenated. */
-import { useEffect, useState, type ReactNode } from "react";
+import { startTransition, useEffect, useState, type ReactNode } from "react";
 import { gql } from "../api/client";
 import type { Page } from "../api/queries";
 import { ErrorBox, Loading } from "./States";
@@ -17,8 +17,11 @@ export function usePaged<D, T>(query: string, vars: Record<string, unknown>, pic
     gql<D>(query, { ...JSON.parse(key), limit: pageSize, after }, signal).then(
       (d) => {
         if (signal?.aborted) return;
-        setPages((p) => (reset ? [pick(d)] : [...p, pick(d)]));
-        setLoading(false);
+        // Rendered as a transition (in slices), like useQuery's data.
+        startTransition(() => {
+          setPages((p) => (reset ? [pick(d)] : [...p, pick(d)]));
+          setLoading(false);
+        });
       },
       (e: Error) => {
         if (signal?.aborted || e?.name === "AbortError") return;

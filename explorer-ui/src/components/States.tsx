@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { ApiError } from "../api/client";
+import { AsOfTag } from "./AsOf";
+import { Untrusted } from "./Text";
 
 export function Loading({ what = "Loading" }: { what?: string }) {
   return (
@@ -54,7 +56,7 @@ export function Section({ title, children, actions, id }: { title: ReactNode; ch
   return (
     <section className="card" id={id}>
       <header className="card-head">
-        <h2>{title}</h2>
+        <h2>{title}<AsOfTag /></h2>
         {actions ? <div className="card-actions">{actions}</div> : null}
       </header>
       <div className="card-body">{children}</div>
@@ -72,5 +74,19 @@ export function KV({ rows }: { rows: Array<[ReactNode, ReactNode]> }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** Shown when a route parameter is malformed (a page never sends it to the API). */
+export function BadParam({ what, value }: { what: string; value: string }) {
+  return (
+    <div className="page">
+      <h1>Invalid {what}</h1>
+      <div className="state error" role="alert">
+        <span>
+          <Untrusted value={value} max={80} /> is not a valid {what}.
+        </span>
+      </div>
+    </div>
   );
 }

@@ -1,11 +1,13 @@
 /**
  * The lineage graph: contributors → contributions → datanets → training runs → model → inferences,
- * drawn on a canvas with pan/zoom/pinch, hover and click; layout in a Web Worker; client-side
+ * upstream of a model (modelLineage) or downstream of a contribution, datanet or account ("where
+ * this data went": contributionLineage, datanetLineage, accountLineage), drawn on a canvas with pan/zoom/pinch, hover and click; layout in a Web Worker; client-side
  * re-folding for the minimum-weight slider and top-per-hop control.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { LINEAGE_DEFAULTS, MODEL_LINEAGE, type LineageData } from "../api/queries";
+import { LINEAGE_DEFAULTS, lineageQueryOf, type LineageAnswer, type LineageData, type LineageTarget } from "../api/queries";
 import { useQuery } from "../api/useQuery";
+import { useAsOf } from "../components/AsOf";
 import { Amount, Ppm } from "../components/Amount";
 import { ErrorBox, Loading } from "../components/States";
 import { CleanBadge, VerifiedBadge } from "../components/Badges";
@@ -22,22 +24,24 @@ import { LayoutClient } from "./layoutClient";
 import { drawScene } from "./renderer";
 import { buildScene, KIND_COLORS, type Scene } from "./scene";
 import type { LineageNode } from "./types";
-import { fitBounds, initialView, pan, screenToWorld, zoomAt, type Viewport } from "./viewport";
+import { fitBounds, fittedHeight, initialView, pan, screenToWorld, visibleWorld, zoomAt, type Viewport } from "./viewport";
+import { describeNode, isNavKey, moveSelection } from "./keynav";
+import { LineageTable } from "./LineageTable";
 
-/** Opening view: centred on the model node (the focus) when the graph is too tall to show whole. */
-/** Height of the toolbar strip over the top of the canvas (styles.css .graph-tools). */
-const TOOLBAR_PX = 34;
 /** Graphs with more edges than this draw them straight and solid while the view moves. */
 const CHEAP_MOTION_EDGES = 1500;
 /** How long the view must rest before the full-detail redraw. */
 const MOTION_REST_MS = 120;
+/** Below this canvas width (phones) the graph opens fitted whole, in a box as tall as the fitted graph. */
+const NARROW_PX = 600;
+const NARROW_MIN_H = 220;
+const NARROW_MAX_H = 460;
 
-/** Shifts a view computed for the area below the toolbar strip into canvas coordinates. */
-const belowToolbar = (v: Viewport): Viewport => ({ ...v, ty: v.ty + TOOLBAR_PX });
-
+/** Opening view: on a wide canvas centred on the model node (the focus) when the graph is too big to show whole; on a narrow one the whole graph. */
 function startView(s: Scene, w: number, h: number, focusId: string): Viewport {
+  if (w < NARROW_PX) return fitBounds(s.bounds, w, h, 12);
   const i = Math.max(0, s.nodes.findIndex((n) => n.id === focusId));
-  return belowToolbar(initialView(s.bounds, { x: (s.x[i] ?? 0) + s.w / 2, y: (s.y[i] ?? 0) + s.h / 2 }, w, h - TOOLBAR_PX));
+  return initialView(s.bounds, { x: (s.x[i] ?? 0) + s.w / 2, y: (s.y[i] ?? 0) + s.h / 2 }, w, h);
 }
 
 declare global {
@@ -54,18 +58,23 @@ const TOPK = [Infinity, 50, 20, 10, 5, 3];
 /** Slider position 0..100 -> minimum weight in ppm (quadratic: fine control near zero, up to 20 %). */
 export const sliderToPpm = (v: number) => Math.round((v / 100) ** 2 * 200_000);
 
-export function LineageGraph({ modelId }: { modelId: string }) {
+/** What the graph is about: a model (upstream), or a contribution, datanet or account (downstream). */
+export function LineageGraph({ target }: { target: LineageTarget }) {
   const [limit, setLimit] = useState<number>(LINEAGE_DEFAULTS.limit);
   const [recentInferences, setRecentInferences] = useState<number>(LINEAGE_DEFAULTS.recentInferences);
-  const q = useQuery<LineageData>(MODEL_LINEAGE, { modelId, depth: LINEAGE_DEFAULTS.depth, limit, minWeightPpm: LINEAGE_DEFAULTS.minWeightPpm, recentInferences });
-  const lineage = q.data?.modelLineage;
+  const { variable: block } = useAsOf();
+  const { query, variables, pick } = lineageQueryOf(target);
+  const q = useQuery<LineageData>(query, { ...variables, depth: LINEAGE_DEFAULTS.depth, limit, minWeightPpm: LINEAGE_DEFAULTS.minWeightPpm, recentInferences, block });
+  const lineage: LineageAnswer | null | undefined = q.data ? pick(q.data) : undefined;
+  const downstream = target.kind !== "model";
   const [slider, setSlider] = useState(0);
   const [topK, setTopK] = useState(Infinity);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [showTable, setShowTable] = useState(false);
   const minWeightPpm = sliderToPpm(slider);
 
-  const focusId = useMemo(() => (lineage ? findFocus(lineage, modelId) : null), [lineage, modelId]);
-  const oriented = useMemo(() => (lineage && focusId ? orientLineage(lineage, focusId) : null), [lineage, focusId]);
+  const focusId = useMemo(() => (!lineage ? null : lineage.rootId ?? findFocus(lineage, target.id)), [lineage, target.id]);
+  const oriented = useMemo(() => (lineage && focusId ? orientLineage(lineage, focusId, { downstream }) : null), [lineage, focusId, downstream]);
   const folded = useMemo(() => {
     if (!oriented || !focusId) return null;
     return foldGraph(oriented, { focusId, topK, minWeightPpm, expanded });
@@ -81,7 +90,8 @@ export function LineageGraph({ modelId }: { modelId: string }) {
 
   if (q.error && !lineage) return <ErrorBox error={q.error} retry={q.refetch} />;
   if (!q.data) return <Loading what="Loading lineage" />;
-  if (!lineage || !focusId || !folded) return <div className="state empty">No lineage for this model yet.</div>;
+  // Downstream, a root alone: no inference has attributed its data (yet, or as of the page's block).
+  if (!lineage || !focusId || !folded || (downstream && lineage.nodes.length <= 1)) return <div className="state empty">{downstream ? "No inference has attributed this data yet." : "No lineage for this model yet."}</div>;
   const nextLimit = LOAD_LIMITS.find((x) => x > limit);
   const canLoadMore = nextLimit !== undefined && lineage.foldedNodes > 0 && !lineage.truncated;
 
@@ -125,6 +135,12 @@ export function LineageGraph({ modelId }: { modelId: string }) {
         </span>
       </div>
       <GraphCanvas nodes={folded.nodes} edges={folded.edges} folds={folded.folds} onExpand={expand} focusId={focusId} />
+      <div className="lineage-table-toggle">
+        <button type="button" aria-expanded={showTable} aria-controls="lineage-table" onClick={() => setShowTable((v) => !v)}>
+          {showTable ? "Hide table view" : "Table view"} <span className="muted small">({formatInt(folded.nodes.length)} nodes, {formatInt(folded.edges.length)} edges)</span>
+        </button>
+      </div>
+      {showTable ? <div id="lineage-table"><LineageTable nodes={folded.nodes} edges={folded.edges} folds={folded.folds} onExpand={expand} /></div> : <div id="lineage-table" hidden />}
       <div className="legend">
         {Object.entries(KIND_COLORS).filter(([k]) => folded.nodes.some((n) => n.kind === k)).map(([k, c]) => (
           <span key={k} className={`lg-kind kind-${k.toLowerCase()}`}>{c.name}</span>
@@ -133,8 +149,8 @@ export function LineageGraph({ modelId }: { modelId: string }) {
         {folded.nodes.some((n) => n.kind === "TRAINING_RUN" && n.verified === true) ? <span className="lg-flag ok small">✓ Verified training run</span> : null}
         {folded.nodes.some((n) => n.kind === "TRAINING_RUN" && n.verified === false) ? <span className="lg-flag small">✗ Unverified training run</span> : null}
         {folded.nodes.some((n) => n.kind === "INFERENCE" && n.clean === false) ? <span className="lg-flag small">⚠ Flagged inference</span> : null}
-        {folded.edges.some((e) => e.kind === "RETRAINED_ON") ? <span className="muted small">Dotted run → datanet: named again by a later run (its flow is counted on the first run)</span> : null}
-        <span className="muted small">Edge width = share of attribution weight. Drag to pan, wheel or pinch to zoom, click a node for details, double-click to open it.</span>
+        {folded.edges.some((e) => e.kind === "RETRAINED_ON" && e.weightPpm === 0) ? <span className="muted small">Dotted run → datanet: nothing drew on that run for that datanet (a later run took over, or no inference came)</span> : null}
+        <span className="muted small">Edge width = share of attribution weight. Drag to pan, wheel or pinch to zoom, click a node for details, double-click to open it. Keyboard: arrows move the selection (left and right along the edges, up and down within a column), Enter opens it, Escape clears it, Shift+arrows pan, + and − zoom, 0 fits.</span>
       </div>
     </div>
   );
@@ -155,11 +171,15 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
   const [scene, setScene] = useState<Scene | null>(null);
   const [layoutInfo, setLayoutInfo] = useState<{ ms: number; where: string } | null>(null);
   const [busy, setBusy] = useState(true);
+  /** Set on narrow canvases once laid out: the box takes the fitted graph's height. */
+  const [boxHeight, setBoxHeight] = useState<number | null>(null);
   const vpRef = useRef<Viewport>({ scale: 1, tx: 0, ty: 0 });
   const sizeRef = useRef({ w: 0, h: 0, dpr: 1 });
   const hoverRef = useRef(-1);
   const [hover, setHover] = useState<{ i: number; sx: number; sy: number } | null>(null);
   const [selected, setSelected] = useState(-1);
+  /** What the live region says: the node the keyboard selected. */
+  const [said, setSaid] = useState("");
   const frame = useRef(0);
   // Set while the view pans or zooms, cleared once it rests for MOTION_REST_MS (then a full redraw).
   const moving = useRef(false);
@@ -181,8 +201,12 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
         if (!live) return;
         const s = buildScene(nodes, edges, layout);
         const { w, h } = sizeRef.current;
-        vpRef.current = startView(s, w || 800, h || 500, focusId);
+        const narrow = w > 0 && w < NARROW_PX;
+        const height = narrow ? fittedHeight(s.bounds, w, NARROW_MIN_H, NARROW_MAX_H) : h;
+        vpRef.current = startView(s, w || 800, height || 500, focusId);
+        setBoxHeight(narrow ? height : null);
         setSelected(-1);
+        setSaid("");
         setHover(null);
         hoverRef.current = -1;
         setLayoutInfo({ ms, where });
@@ -348,12 +372,18 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
     if (group) onExpand(group.parentId, group);
     else setSelected(i);
   };
+  const open = (i: number) => {
+    const node = i >= 0 ? scene?.nodes[i] : undefined;
+    if (!node) return;
+    const group = folds.get(node.id);
+    if (group) return onExpand(group.parentId, group);
+    const url = urlForLineageNode(node.kind, node.entityId);
+    if (url) navigate(url);
+  };
   const onDoubleClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const p = local(e);
     const i = pick(p.x, p.y);
-    const node = i >= 0 ? scene?.nodes[i] : undefined;
-    const url = node ? urlForLineageNode(node.kind, node.entityId) : null;
-    if (url) navigate(url);
+    if (i >= 0 && !folds.has(scene!.nodes[i]!.id)) open(i);
   };
   const onLeave = () => {
     hoverRef.current = -1;
@@ -367,8 +397,23 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
   };
   const fit = () => {
     if (!scene) return;
-    vpRef.current = belowToolbar(fitBounds(scene.bounds, sizeRef.current.w, sizeRef.current.h - TOOLBAR_PX));
+    vpRef.current = fitBounds(scene.bounds, sizeRef.current.w, sizeRef.current.h);
     requestDraw();
+  };
+  /** Selects node i from the keyboard: announced, and brought into view (legible) when off screen. */
+  const select = (i: number) => {
+    if (!scene || i < 0) return;
+    setSelected(i);
+    const node = scene.nodes[i]!;
+    setSaid(describeNode(node, scene.incident[i]!.length, urlForLineageNode(node.kind, node.entityId) !== null));
+    const { w, h } = sizeRef.current;
+    const v = visibleWorld(vpRef.current, w, h);
+    const x = scene.x[i]!;
+    const y = scene.y[i]!;
+    if (x >= v.minX && x + scene.w <= v.maxX && y >= v.minY && y + scene.h <= v.maxY) return;
+    const scale = Math.max(vpRef.current.scale, Math.min(1, w / (scene.w * 2.2)));
+    vpRef.current = { scale, tx: w / 2 - (x + scene.w / 2) * scale, ty: h / 2 - (y + scene.h / 2) * scale };
+    viewMoved();
   };
   const onKey = (e: React.KeyboardEvent) => {
     const step = 60;
@@ -376,11 +421,18 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
     if (k === "+" || k === "=") zoomBy(1.25);
     else if (k === "-") zoomBy(0.8);
     else if (k === "0") fit();
-    else if (k === "ArrowLeft") vpRef.current = pan(vpRef.current, step, 0);
-    else if (k === "ArrowRight") vpRef.current = pan(vpRef.current, -step, 0);
-    else if (k === "ArrowUp") vpRef.current = pan(vpRef.current, 0, step);
-    else if (k === "ArrowDown") vpRef.current = pan(vpRef.current, 0, -step);
-    else return;
+    else if (e.shiftKey && k === "ArrowLeft") vpRef.current = pan(vpRef.current, step, 0);
+    else if (e.shiftKey && k === "ArrowRight") vpRef.current = pan(vpRef.current, -step, 0);
+    else if (e.shiftKey && k === "ArrowUp") vpRef.current = pan(vpRef.current, 0, step);
+    else if (e.shiftKey && k === "ArrowDown") vpRef.current = pan(vpRef.current, 0, -step);
+    else if (isNavKey(k) && scene) {
+      const start = Math.max(0, scene.nodes.findIndex((n) => n.id === focusId));
+      select(moveSelection(scene, selected, k, start));
+    } else if (k === "Enter" && selected >= 0) open(selected);
+    else if (k === "Escape" && selected >= 0) {
+      setSelected(-1);
+      setSaid("Selection cleared.");
+    } else return;
     e.preventDefault();
     requestDraw();
   };
@@ -390,37 +442,46 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
   const selHasFold = sel ? [...folds.values()].find((f) => f.parentId === sel.id) : undefined;
   return (
     <div className="graph-area">
-      <div className="graph-wrap" ref={wrapRef}>
-        <canvas
-          ref={canvasRef}
-          className="graph-canvas"
-          tabIndex={0}
-          role="img"
-          aria-label={`Lineage graph with ${scene?.n ?? 0} nodes and ${scene?.m ?? 0} edges. Use + and - to zoom, arrows to pan, 0 to fit.`}
-          onPointerDown={onPointerDown}
-          onPointerMove={onPointerMove}
-          onPointerUp={onPointerUp}
-          onPointerCancel={(e) => pointers.current.delete(e.pointerId)}
-          onPointerLeave={onLeave}
-          onDoubleClick={onDoubleClick}
-          onKeyDown={onKey}
-        />
+      <div className="graph-main">
         <div className="graph-tools">
+          <span className="muted small graph-hint" id="graph-keys">Focus the graph, then use the arrow keys and Enter.</span>
           <button type="button" onClick={() => zoomBy(1.25)} aria-label="Zoom in">+</button>
           <button type="button" onClick={() => zoomBy(0.8)} aria-label="Zoom out">−</button>
           <button type="button" onClick={fit} aria-label="Fit to view">Fit</button>
         </div>
-        {busy ? <div className="graph-busy"><span className="spinner" /> Laying out {formatInt(nodes.length)} nodes…</div> : null}
-        {hov && hover ? (
-          <div className="graph-tip" style={{ left: `${Math.min(hover.sx + 14, (sizeRef.current.w || 600) - 260)}px`, top: `${hover.sy + 14}px` }}>
-            <div className="tip-kind">{KIND_COLORS[hov.kind]?.name ?? hov.kind}</div>
-            <div className="tip-label"><Untrusted value={hov.label} max={60} copy={false} /></div>
-            <div className="small">weight <Ppm value={hov.weightPpm} /> · <Amount value={hov.amount} /></div>
-          </div>
-        ) : null}
+        <div className="graph-wrap" ref={wrapRef} style={boxHeight ? { height: `${boxHeight}px` } : undefined}>
+          <canvas
+            ref={canvasRef}
+            className="graph-canvas"
+            tabIndex={0}
+            role="application"
+            aria-roledescription="lineage graph"
+            aria-label={`Lineage graph, ${scene?.n ?? 0} nodes and ${scene?.m ?? 0} edges`}
+            aria-describedby="graph-keys-full"
+            onPointerDown={onPointerDown}
+            onPointerMove={onPointerMove}
+            onPointerUp={onPointerUp}
+            onPointerCancel={(e) => pointers.current.delete(e.pointerId)}
+            onPointerLeave={onLeave}
+            onDoubleClick={onDoubleClick}
+            onKeyDown={onKey}
+          />
+          <span id="graph-keys-full" hidden>
+            Arrow keys move the selection: right and left along the edges, up and down within a column. Enter opens the selected node, Escape clears the selection. Shift with the arrows pans, plus and minus zoom, 0 fits the whole graph. The table view below lists the same nodes and edges.
+          </span>
+          {busy ? <div className="graph-busy"><span className="spinner" aria-hidden="true" /> Laying out {formatInt(nodes.length)} nodes…</div> : null}
+          {hov && hover ? (
+            <div className="graph-tip" aria-hidden="true" style={{ left: `${Math.max(0, Math.min(hover.sx + 14, (sizeRef.current.w || 600) - 260))}px`, top: `${hover.sy + 14}px` }}>
+              <div className="tip-kind">{KIND_COLORS[hov.kind]?.name ?? hov.kind}</div>
+              <div className="tip-label"><Untrusted value={hov.label} max={60} copy={false} /></div>
+              <div className="small">weight <Ppm value={hov.weightPpm} /> · <Amount value={hov.amount} /></div>
+            </div>
+          ) : null}
+        </div>
+        <div className="sr-only" role="status" aria-live="polite" data-testid="graph-announce">{said}</div>
       </div>
       {sel ? (
-        <aside className="graph-panel">
+        <aside className="graph-panel" aria-label="Selected node">
           <div className="tip-kind">{KIND_COLORS[sel.kind]?.name ?? sel.kind}</div>
           <div className="panel-label"><Untrusted value={sel.label} max={80} /></div>
           <dl className="kv compact">
@@ -436,7 +497,6 @@ function GraphCanvas({ nodes, edges, folds, onExpand, focusId }: CanvasProps) {
           </div>
         </aside>
       ) : null}
-      {layoutInfo ? <div className="muted tiny graph-meta">layout {layoutInfo.ms.toFixed(0)} ms ({layoutInfo.where})</div> : null}
     </div>
   );
 }

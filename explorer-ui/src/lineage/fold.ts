@@ -7,7 +7,7 @@
  * contributions, contributors: a node's incoming edges are its children) and downstream (recent
  * inferences: the model's outgoing edges).
  */
-import { formatPpm } from "../lib/amount";
+import { foldedLabel } from "../../../core/foldLabel";
 import type { LineageEdge, LineageGraph, LineageNode } from "./types";
 
 export interface FoldOptions {
@@ -69,11 +69,6 @@ export function rankEdges(edges: readonly LineageEdge[], childOf: (e: LineageEdg
     const cb = childOf(b);
     return ca < cb ? -1 : ca > cb ? 1 : 0;
   });
-}
-
-export function foldLabel(count: number, weightPpm: number): string {
-  const pct = weightPpm > 0 && weightPpm < 1000 ? "<0.1%" : formatPpm(Math.round(weightPpm / 1000) * 1000).replace(" %", "%");
-  return `+${count} other${count === 1 ? "" : "s"} (${pct})`;
 }
 
 export function foldGraph(graph: LineageGraph, opts: FoldOptions): FoldResult {
@@ -139,7 +134,7 @@ export function foldGraph(graph: LineageGraph, opts: FoldOptions): FoldResult {
     const weightPpm = rest.reduce((n, e) => n + e.weightPpm, 0) + serverFolds.reduce((n, e) => n + e.weightPpm, 0);
     const amount = bigSum([...rest.map((e) => e.amount), ...serverFolds.map((e) => e.amount)]);
     const id = `fold:${dir}:${parentId}`;
-    const node: LineageNode = { id, kind: "FOLDED", label: foldLabel(count, weightPpm), entityId: parentId, weightPpm, amount, foldedCount: count };
+    const node: LineageNode = { id, kind: "FOLDED", label: foldedLabel(count, weightPpm), entityId: parentId, weightPpm, amount, foldedCount: count };
     shown.add(id);
     outNodes.push(node);
     outEdges.push(dir === "up"

@@ -104,6 +104,12 @@ export function layoutGraph(nodes: readonly LayoutNodeIn[], edges: readonly Layo
     for (const s of succs[v]!) m = Math.min(m, layer[s]!);
     layer[v] = Math.max(layer[v]!, m - 1);
   }
+  // Inferences (leaves) share one column, the rightmost any of them needs: downstream of data, those of an
+  // adapter would otherwise sit one column right of those of the model it adapts.
+  const isInference = (v: number) => (nodes[v]!.kind === "FOLDED" ? foldedKind(nodes[v]!.id) : nodes[v]!.kind) === "INFERENCE";
+  let inferenceLayer = -1;
+  for (let v = 0; v < n; v++) if (isInference(v) && succs[v]!.length === 0) inferenceLayer = Math.max(inferenceLayer, layer[v]!);
+  for (let v = 0; v < n; v++) if (isInference(v) && succs[v]!.length === 0) layer[v] = inferenceLayer;
   // Drop empty columns (e.g. no training-run nodes in the graph).
   let maxLayer = 0;
   for (let i = 0; i < n; i++) maxLayer = Math.max(maxLayer, layer[i]!);

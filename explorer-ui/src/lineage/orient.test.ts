@@ -105,3 +105,38 @@ describe("the API's layers end to end (orient, fold, layout)", () => {
     expect(col("folded:model:2:TRAINING_RUN")).toBe(col("run:1:1"));
   });
 });
+
+describe("a downstream lineage (contributionLineage, datanetLineage, accountLineage) end to end", () => {
+  // What accountLineage sends: edges point away from the contributor; model:1 trained by run:1:1, adapted by model:2
+  // (which served inference:8), model:1 served inference:9; a folded adapter and folded inferences.
+  const api = () => graph([
+    node("contributor:0xa", "CONTRIBUTOR"), node("contribution:1", "CONTRIBUTION"), node("datanet:1", "DATANET"), node("run:1:1", "TRAINING_RUN", 0, { verified: true }),
+    node("model:1", "MODEL"), node("model:2", "MODEL"), node("inference:8", "INFERENCE"), node("inference:9", "INFERENCE"),
+    node("folded:model:1:MODEL", "FOLDED", 0, { foldedCount: 2 }), node("folded:model:2:INFERENCE", "FOLDED", 0, { foldedCount: 5 }),
+  ], [
+    edge("contributor:0xa", "contribution:1", 5, "CONTRIBUTED_BY"), edge("contribution:1", "datanet:1", 5, "HAS_CONTRIBUTION"), edge("datanet:1", "run:1:1", 5, "TRAINED_ON"),
+    edge("run:1:1", "model:1", 5, "HAS_TRAINING_RUN"), edge("model:1", "model:2", 3, "ADAPTS"), edge("model:1", "inference:9", 1, "SERVED"),
+    edge("model:2", "inference:8", 2, "SERVED"), edge("model:1", "folded:model:1:MODEL", 1, "FOLDED"), edge("model:2", "folded:model:2:INFERENCE", 1, "FOLDED"),
+  ]);
+
+  test("data flows out of the contributor as sent; the trained model feeds its adapters, folded adapters included", () => {
+    const o = orientLineage(api(), "contributor:0xa", { downstream: true });
+    expect(flows(o)).toEqual([
+      "contribution:1>datanet:1", "contributor:0xa>contribution:1", "datanet:1>run:1:1", "model:1>folded:model:1:MODEL", "model:1>inference:9", "model:1>model:2",
+      "model:2>folded:model:2:INFERENCE", "model:2>inference:8", "run:1:1>model:1",
+    ]);
+    // Read as upstream (the model page's rule), the adapter would feed its parent.
+    expect(flows(orientLineage(api(), "contributor:0xa"))).toContain("model:2>model:1");
+  });
+
+  test("the contributor leftmost, then contributions, datanets, runs, the trained model, its adapter, inferences", () => {
+    const o = orientLineage(api(), "contributor:0xa", { downstream: true });
+    const f = foldGraph(o, { focusId: "contributor:0xa", topK: Infinity, minWeightPpm: 0 });
+    expect(f.nodes).toHaveLength(10);
+    const l = layoutGraph(f.nodes, f.edges);
+    const col = (id: string) => l.layer[f.nodes.findIndex((n) => n.id === id)]!;
+    expect([col("contributor:0xa"), col("contribution:1"), col("datanet:1"), col("run:1:1"), col("model:1"), col("model:2"), col("inference:8")]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(col("folded:model:1:MODEL")).toBe(col("model:2"));
+    expect(col("inference:9")).toBe(col("inference:8"));
+  });
+});

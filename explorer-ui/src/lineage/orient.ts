@@ -3,8 +3,10 @@
  * datanet → (training run) → (parent model →) model → inferences. The API may send edges pointing
  * away from the model (model → datanet → contribution → contributor, "outward") or along the data
  * flow (the draft's style); both come out the same. Kinds decide where they can (a contribution
- * always feeds its datanet); distance from the focus model decides between two models (the parent
- * feeds its adapter); a folded group takes the side of the kind it folds. Pure.
+ * always feeds its datanet); distance from the focus decides between two models: upstream of a
+ * model the farther one (its parent) feeds the nearer, downstream of data (`downstream`: the focus
+ * is a contributor, contribution or datanet) the nearer one (the trained model) feeds the farther
+ * (its adapter); a folded group takes the side of the kind it folds. Pure.
  */
 import { KIND_ORDER, type LineageEdge, type LineageGraph } from "./types";
 
@@ -36,7 +38,8 @@ export function foldedKind(id: string): string | undefined {
   return m ? m[1]!.toUpperCase().replace(/S$/, "") : undefined;
 }
 
-export function orientLineage(graph: LineageGraph, focusId: string): LineageGraph {
+export function orientLineage(graph: LineageGraph, focusId: string, opts: { downstream?: boolean } = {}): LineageGraph {
+  const downstream = opts.downstream ?? false;
   const kind = new Map(graph.nodes.map((n) => [n.id, n.kind]));
   const dist = distancesFrom(graph, focusId);
   // Which way does this API point its edges? Count edges between two ranked kinds.
@@ -62,15 +65,19 @@ export function orientLineage(graph: LineageGraph, focusId: string): LineageGrap
       const parent = fold === e.from ? e.to : e.from;
       const member = rankOf(foldedKind(fold));
       const p = rankOf(kind.get(parent));
-      if (member !== undefined && p !== undefined) return member <= p && foldedKind(fold) !== "INFERENCE" ? fold : parent;
+      if (member !== undefined && p !== undefined) {
+        // Downstream, folded adapters (a model's folded models) come after it.
+        if (downstream && member === p) return parent;
+        return member <= p && foldedKind(fold) !== "INFERENCE" ? fold : parent;
+      }
       if (e.kind === "SERVED") return parent;
       return outwardStyle ? fold : e.from; // an unlabelled fold: upstream, or as the draft sent it
     }
-    // Same rank (model -> model): the one farther from the focus feeds the nearer one.
+    // Same rank (model -> model): upstream the one farther from the focus feeds the nearer one; downstream the nearer the farther.
     const da = dist.get(e.from);
     const db = dist.get(e.to);
     if (da === undefined || db === undefined || da === db) return e.from;
-    return da > db ? e.from : e.to;
+    return (da > db) !== downstream ? e.from : e.to;
   };
 
   const edges = graph.edges.map((e) => {

@@ -41,8 +41,8 @@ test.each([
   expect(s.flag[0]).toBe(flag);
 });
 
-test("RETRAINED_ON edges (no flow) are drawn like folded ones, dashed", () => {
+test("a RETRAINED_ON edge that carried no flow is drawn like folded ones, dashed; one that did is drawn like any edge", () => {
   const nodes = [node("run:1:2", "TRAINING_RUN"), node("datanet:1", "DATANET")];
-  const s = buildScene(nodes, [edge("run:1:2", "datanet:1", 0, "RETRAINED_ON")], layoutGraph(nodes, []));
-  expect(s.batches.map((b) => b.style)).toEqual(["folded"]);
+  expect(buildScene(nodes, [edge("run:1:2", "datanet:1", 0, "RETRAINED_ON")], layoutGraph(nodes, [])).batches.map((b) => b.style)).toEqual(["folded"]);
+  expect(buildScene(nodes, [edge("run:1:2", "datanet:1", 5, "RETRAINED_ON")], layoutGraph(nodes, [])).batches.map((b) => b.style)).toEqual(["normal"]);
 });

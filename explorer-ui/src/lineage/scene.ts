@@ -46,6 +46,8 @@ export interface Scene {
   incident: Int32Array[];
   bounds: Layout["bounds"];
   columns: Layout["columns"];
+  /** Layer (column index) of each node. */
+  layer: Layout["layer"];
   nodes: LineageNode[];
 }
 
@@ -115,7 +117,7 @@ export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: L
     to[i] = index.get(e.to)!;
     width[i] = edgeWidth(e.weightPpm, maxPpm);
     const style: EdgeStyle = e.kind === "UNTRAINED" ? "alert"
-      : e.kind === "FOLDED" || e.kind === "RETRAINED_ON" || nodes[from[i]!]!.kind === "FOLDED" || nodes[to[i]!]!.kind === "FOLDED" ? "folded" : "normal";
+      : e.kind === "FOLDED" || nodes[from[i]!]!.kind === "FOLDED" || nodes[to[i]!]!.kind === "FOLDED" || (e.kind === "RETRAINED_ON" && e.weightPpm === 0) ? "folded" : "normal";
     const key = `${width[i]}|${style}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
     incidentLists[from[i]!]!.push(i);
@@ -142,6 +144,7 @@ export function buildScene(nodes: LineageNode[], edges: LineageEdge[], layout: L
     incident: incidentLists.map((l) => Int32Array.from(l)),
     bounds: layout.bounds,
     columns: layout.columns,
+    layer: layout.layer,
     nodes,
   };
 }

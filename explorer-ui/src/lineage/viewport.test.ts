@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { fitBounds, initialView, MAX_SCALE, pan, screenToWorld, visibleWorld, worldToScreen, zoomAt } from "./viewport";
+import { fitBounds, fittedHeight, initialView, MAX_SCALE, pan, screenToWorld, visibleWorld, worldToScreen, zoomAt } from "./viewport";
 
 describe("viewport", () => {
   test("fit puts the whole graph on screen, centred", () => {
@@ -53,4 +53,16 @@ describe("initialView", () => {
     expect(p.x).toBeGreaterThan(0);
     expect(p.x).toBeLessThan(340);
   });
+});
+
+test.each([
+  // a wide, short graph on a 390 px phone: its fitted height, not a tall empty box
+  [{ minX: 0, minY: -200, maxX: 1558, maxY: 200 }, 366, 220, 460, 220],
+  [{ minX: 0, minY: -500, maxX: 1558, maxY: 500 }, 366, 220, 460, 244],
+  // a tall graph is held to the maximum
+  [{ minX: 0, minY: -3000, maxX: 1558, maxY: 3000 }, 366, 220, 460, 460],
+  // a single node gets the minimum
+  [{ minX: 0, minY: -12, maxX: 168, maxY: 12 }, 366, 220, 460, 220],
+])("fittedHeight(%o, %d px wide, %d–%d) = %d", (b, width, min, max, want) => {
+  expect(fittedHeight(b, width, min, max)).toBe(want);
 });

@@ -71,3 +71,10 @@ export function initialView(b: Rect, focus: { x: number; y: number }, width: num
   const tx = w < width ? (width - w) / 2 - b.minX * scale : Math.max(width - w - b.minX * scale, Math.min(padding - b.minX * scale, width - padding - (focus.x + focusHalfWidth) * scale));
   return { scale, tx, ty: height / 2 - focus.y * scale };
 }
+
+/** Height of a box `width` wide that shows the bounds fitted with `padding`, held within [min, max]. */
+export function fittedHeight(b: Rect, width: number, min: number, max: number, padding = 12): number {
+  const w = Math.max(1, b.maxX - b.minX);
+  const h = Math.max(1, b.maxY - b.minY);
+  return Math.round(Math.min(max, Math.max(min, (h * (width - 2 * padding)) / w + 2 * padding)));
+}

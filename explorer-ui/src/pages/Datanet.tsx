@@ -1,35 +1,47 @@
 import { DATANET, type ContributionRow, type DatanetData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
 import { Amount, Bps } from "../components/Amount";
+import { AsOfBar, AsOfProvider, useAsOf } from "../components/AsOf";
 import { PagedView, usePaged } from "../components/Pager";
-import { KV, QueryView, Section } from "../components/States";
+import { BadParam, KV, QueryView, Section } from "../components/States";
+import { WhereDataWent } from "../components/WhereDataWent";
 import { Addr, EntityLink, Untrusted, UriText } from "../components/Text";
+import { parseBlockParam } from "../lib/asOf";
 import { formatInt, formatTime, statusName } from "../lib/format";
 import { Link } from "../router";
 import { urls } from "../urls";
 import { ContributionTable } from "./Account";
-import { BadParam, isId } from "./NotFound";
+import { isId } from "../lib/params";
 
 const STATUSES = ["", "ACCEPTED", "PENDING", "REJECTED", "REVOKED"];
 
-export function DatanetPage({ id, status }: { id: string; status: string }) {
+export function DatanetPage({ id, status, block = null }: { id: string; status: string; block?: string | null }) {
   if (!isId(id)) return <BadParam what="datanet id" value={id} />;
-  return <DatanetView id={id} status={STATUSES.includes(status) ? status : ""} />;
+  const asOf = parseBlockParam(block);
+  if (!asOf.ok) return <BadParam what="block" value={block ?? ""} />;
+  return (
+    <AsOfProvider block={asOf.block}>
+      <DatanetView id={id} status={STATUSES.includes(status) ? status : ""} />
+    </AsOfProvider>
+  );
 }
 
 function DatanetView({ id, status }: { id: string; status: string }) {
-  const q = useQuery<DatanetData>(DATANET, { id, status: null, limit: 1, after: null });
-  const contributions = usePaged<DatanetData, ContributionRow>(DATANET, { id, status: status || null }, (d) => d.datanet?.contributions ?? { items: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } });
+  const { block, variable } = useAsOf();
+  const q = useQuery<DatanetData>(DATANET, { id, status: null, limit: 1, after: null, block: variable });
+  const contributions = usePaged<DatanetData, ContributionRow>(DATANET, { id, status: status || null, block: variable }, (d) => d.datanet?.contributions ?? { items: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } });
+  const datanet = q.data?.datanet;
   return (
     <div className="page">
+      <div className="page-head">
+        <h1 data-testid="datanet-name">
+          <span className="kind-tag kind-datanet">Datanet #{id}</span> {datanet ? <Untrusted value={datanet.name} max={60} /> : null}
+        </h1>
+      </div>
+      <AsOfBar to={(b) => urls.datanet(id, status || undefined, b)} />
       <QueryView q={q} what="Loading datanet" isEmpty={(d) => d.datanet === null} empty={<>Datanet #{id} does not exist.</>}>
         {({ datanet: d }) => d && (
           <>
-            <div className="page-head">
-              <h1 data-testid="datanet-name">
-                <span className="kind-tag kind-datanet">Datanet #{d.id}</span> <Untrusted value={d.name} max={60} />
-              </h1>
-            </div>
             <div className="grid-2">
               <Section title="Overview">
                 <KV rows={[
@@ -88,13 +100,14 @@ function DatanetView({ id, status }: { id: string; status: string }) {
       {q.data?.datanet ? (
         <Section
           title={<>Contributions{status ? ` · ${statusName(status)}` : ""}</>}
-          actions={<span className="seg">{STATUSES.map((s) => <Link key={s} to={urls.datanet(id, s || undefined)} className={s === status ? "on" : undefined}>{s ? statusName(s) : "All"}</Link>)}</span>}
+          actions={<span className="seg">{STATUSES.map((s) => <Link key={s} to={urls.datanet(id, s || undefined, block)} className={s === status ? "on" : undefined}>{s ? statusName(s) : "All"}</Link>)}</span>}
         >
           <PagedView p={contributions} empty="No contributions with this status.">
             {(items) => <ContributionTable rows={items} showContributor />}
           </PagedView>
         </Section>
       ) : null}
+      {q.data?.datanet ? <WhereDataWent target={{ kind: "datanet", id: q.data.datanet.id }} /> : null}
     </div>
   );
 }

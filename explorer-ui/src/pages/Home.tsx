@@ -1,10 +1,12 @@
-import type { ReactNode } from "react";
-import { HOME, RECENT_INFERENCES, type HomeData, type RecentData } from "../api/queries";
+import { useRef, type ReactNode } from "react";
+import { HOME, LIVE_INFERENCES, RECENT_INFERENCES, type HomeData, type RecentData } from "../api/queries";
+import { useLiveEvents } from "../api/live";
 import { useQuery } from "../api/useQuery";
-import { SearchBox } from "../App";
 import { Amount, Bps } from "../components/Amount";
 import { InferenceTable } from "../components/InferenceTable";
-import { QueryView, Section } from "../components/States";
+import { SearchBox } from "../components/SearchBox";
+import { Stat } from "../components/Stat";
+import { ErrorBox, QueryView, Section } from "../components/States";
 import { Addr, EntityLink } from "../components/Text";
 import { formatInt } from "../lib/format";
 import { Link } from "../router";
@@ -14,7 +16,15 @@ const POLL_MS = 4000;
 
 export function HomePage() {
   const home = useQuery<HomeData>(HOME, { limit: 8 }, { pollMs: 15000 });
-  const recent = useQuery<RecentData>(RECENT_INFERENCES, { limit: 12 }, { pollMs: POLL_MS });
+  // New inferences arrive over the API's live subscription; polling only when the server does not stream.
+  const refresh = useRef<() => void>(() => {});
+  const debounce = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const live = useLiveEvents(LIVE_INFERENCES, () => {
+    clearTimeout(debounce.current);
+    debounce.current = setTimeout(() => refresh.current(), 150);
+  });
+  const recent = useQuery<RecentData>(RECENT_INFERENCES, { limit: 12 }, { pollMs: live ? undefined : POLL_MS });
+  refresh.current = recent.refetch;
   return (
     <div className="page home">
       <div className="hero">
@@ -22,29 +32,9 @@ export function HomePage() {
         <p className="muted">Trace every paid inference to the data behind it, and every OPEN to the people who earned it.</p>
         <SearchBox big autoFocus />
       </div>
-      <QueryView q={home} what="Loading network totals">
-        {(d) => (
-          <div className="stats">
-            <Stat label="Total fees" value={<Amount value={d.network.totalFees} />} />
-            <Stat label="Claimed" value={<Amount value={d.network.totalClaimed} />} />
-            <Stat label="Inferences" value={formatInt(d.network.inferences)} />
-            <Stat label="Attributions" value={formatInt(d.network.attributions)} />
-            <Stat label="Datanets" value={formatInt(d.network.datanets)} />
-            <Stat label="Contributions" value={formatInt(d.network.contributions)} />
-            <Stat label="Models" value={formatInt(d.network.models)} />
-            <Stat label="Training runs" value={formatInt(d.network.trainingRuns)} />
-            <Stat label="Accounts" value={formatInt(d.network.accounts)} />
-            <Stat
-              label="Flagged"
-              value={<Link to={urls.audit()} className={d.network.flaggedInferences > 0 ? "bad-text" : undefined}>{formatInt(d.network.flaggedInferences)} inf · {formatInt(d.network.unverifiedTrainingRuns)} runs</Link>}
-            />
-            <Stat label="Fee split" value={<span className="small">protocol <Bps value={d.network.protocolFeeBps} /> · model owner <Bps value={d.network.modelOwnerShareBps} /></span>} />
-            <Stat label="Last event block" value={<span className="mono">{formatInt(d.network.lastEventBlock)}</span>} />
-          </div>
-        )}
-      </QueryView>
+      {home.error && !home.data ? <ErrorBox error={home.error} retry={home.refetch} /> : <NetworkStats network={home.data?.network} />}
       <div className="grid-2">
-        <Section title={<>Live feed <span className="live-dot" title={`Refreshes every ${POLL_MS / 1000} s`} /></>} actions={<span className="muted small">every {POLL_MS / 1000} s</span>}>
+        <Section title={<>Live feed <span className="live-dot" title={live ? "New inferences appear as they are indexed" : `Refreshes every ${POLL_MS / 1000} s`} /></>} actions={<span className="muted small">{live ? "live" : `every ${POLL_MS / 1000} s`}</span>}>
           <QueryView q={recent} what="Loading recent inferences" isEmpty={(d) => d.recentInferences.items.length === 0} empty="No inferences yet.">
             {(d) => <InferenceTable rows={d.recentInferences.items} compact />}
           </QueryView>
@@ -110,11 +100,26 @@ export function HomePage() {
   );
 }
 
-function Stat({ label, value }: { label: string; value: ReactNode }) {
+/** The totals; before they arrive the same cards hold a placeholder, so nothing below them moves. */
+function NetworkStats({ network: n }: { network: HomeData["network"] | undefined }) {
+  const v = (f: (n: HomeData["network"]) => ReactNode) => (n ? f(n) : <span className="placeholder" aria-hidden="true">…</span>);
   return (
-    <div className="stat">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value">{value}</div>
+    <div className="stats" aria-busy={!n}>
+      <Stat label="Total fees" value={v((n) => <Amount value={n.totalFees} />)} />
+      <Stat label="Claimed" value={v((n) => <Amount value={n.totalClaimed} />)} />
+      <Stat label="Inferences" value={v((n) => formatInt(n.inferences))} />
+      <Stat label="Attributions" value={v((n) => formatInt(n.attributions))} />
+      <Stat label="Datanets" value={v((n) => formatInt(n.datanets))} />
+      <Stat label="Contributions" value={v((n) => formatInt(n.contributions))} />
+      <Stat label="Models" value={v((n) => formatInt(n.models))} />
+      <Stat label="Training runs" value={v((n) => formatInt(n.trainingRuns))} />
+      <Stat label="Accounts" value={v((n) => formatInt(n.accounts))} />
+      <Stat
+        label="Flagged"
+        value={v((n) => <Link to={urls.audit()} className={n.flaggedInferences > 0 ? "bad-text" : undefined}>{formatInt(n.flaggedInferences)} inf · {formatInt(n.unverifiedTrainingRuns)} runs</Link>)}
+      />
+      <Stat label="Fee split" value={v((n) => <span className="small">protocol <Bps value={n.protocolFeeBps} /> · model owner <Bps value={n.modelOwnerShareBps} /></span>)} />
+      <Stat label="Last event block" value={v((n) => <span className="mono">{formatInt(n.lastEventBlock)}</span>)} />
     </div>
   );
 }

@@ -2,12 +2,12 @@ import { INFERENCE, type InferenceData, type InferenceFull } from "../api/querie
 import { useQuery } from "../api/useQuery";
 import { Amount, Bps, Ppm, ShareBar } from "../components/Amount";
 import { CleanBadge, StatusBadge } from "../components/Badges";
-import { KV, QueryView, Section } from "../components/States";
-import { Addr, EntityLink, Hash, TxLink, Untrusted } from "../components/Text";
+import { BadParam, KV, QueryView, Section } from "../components/States";
+import { Addr, CopyButton, EntityLink, Hash, TxLink, Untrusted } from "../components/Text";
 import { formatInt, formatTime, methodName, roleName, ruleText } from "../lib/format";
 import { Link } from "../router";
-import { urls } from "../urls";
-import { BadParam, isId } from "./NotFound";
+import { receiptFileName, urls, verifyCommand } from "../urls";
+import { isId } from "../lib/params";
 
 export function InferencePage({ id }: { id: string }) {
   if (!isId(id)) return <BadParam what="inference id" value={id} />;
@@ -16,8 +16,13 @@ export function InferencePage({ id }: { id: string }) {
 
 function InferenceView({ id }: { id: string }) {
   const q = useQuery<InferenceData>(INFERENCE, { id });
+  const inf = q.data?.inference;
   return (
     <div className="page">
+      <div className="page-head">
+        <h1><span className="kind-tag kind-inference">Inference #{id}</span></h1>
+        {inf ? <CleanBadge clean={inf.clean} count={inf.violations.length} /> : null}
+      </div>
       <QueryView q={q} what="Loading inference" isEmpty={(d) => d.inference === null} empty={<>Inference #{id} does not exist.</>}>
         {({ inference: inf }) => inf && <InferenceBody inf={inf} />}
       </QueryView>
@@ -29,10 +34,6 @@ export function InferenceBody({ inf }: { inf: InferenceFull }) {
   const flagged = new Set(inf.violations.flatMap((v) => v.contributionIds));
   return (
     <>
-      <div className="page-head">
-        <h1><span className="kind-tag kind-inference">Inference #{inf.id}</span></h1>
-        <CleanBadge clean={inf.clean} count={inf.violations.length} />
-      </div>
       <div className="trace" aria-label="Trace">
         <div className="trace-step"><span className="trace-k">Output</span><Hash value={inf.outputHash} to={urls.output(inf.outputHash)} max={22} /></div>
         <span className="trace-arrow">←</span>
@@ -96,6 +97,16 @@ export function InferenceBody({ inf }: { inf: InferenceFull }) {
           )}
         </Section>
       </div>
+      <Section title="Verify this payout" id="receipt">
+        <p>
+          The receipt cites every log behind this payout (block hash and log index), the facts in force at it, the
+          training-run Merkle proofs and the split step by step. Check it against any node of the chain, without trusting this explorer:
+        </p>
+        <p><a className="button" href={urls.receipt(inf.id)} download={receiptFileName(inf.id)}>Download receipt</a></p>
+        <div className="verify-command">
+          <code className="mono" data-testid="verify-command">{verifyCommand(inf.id)}</code> <CopyButton value={verifyCommand(inf.id)} label="Copy command" />
+        </div>
+      </Section>
       <Section title={`Attribution (${inf.attributions.length})`}>
         {inf.attributions.length === 0 ? <div className="state empty">No attributions.</div> : (
           <div className="table-wrap"><table className="table">

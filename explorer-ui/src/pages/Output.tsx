@@ -2,11 +2,11 @@ import { useEffect } from "react";
 import { INFERENCES_BY_OUTPUT, type InferencesByOutputData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
 import { InferenceTable } from "../components/InferenceTable";
-import { QueryView, Section } from "../components/States";
+import { BadParam, QueryView, Section } from "../components/States";
 import { Hash } from "../components/Text";
 import { navigate } from "../router";
 import { urls } from "../urls";
-import { BadParam, isHash } from "./NotFound";
+import { isHash } from "../lib/params";
 
 export function OutputPage({ hash }: { hash: string }) {
   if (!isHash(hash)) return <BadParam what="output hash" value={hash} />;

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { SEARCH, type SearchData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
-import { Empty, QueryView } from "../components/States";
+import { Empty, Loading, QueryView } from "../components/States";
 import { Untrusted } from "../components/Text";
 import { Link, navigate } from "../router";
 import { urlForEntity } from "../urls";
@@ -25,7 +25,7 @@ export function SearchPage({ text }: { text: string }) {
         Search: <Untrusted value={text} max={60} copy={false} />
       </h1>
       <QueryView q={q} what="Searching" isEmpty={(d) => d.search.length === 0} empty={<>Nothing matches <Untrusted value={text} max={60} copy={false} />.</>}>
-        {(d) => (
+        {(d) => d.search.length === 1 ? <Loading what="Opening the one result" /> : (
           <ul className="results">
             {d.search.map((r, i) => (
               <li key={`${r.kind}:${r.id}:${i}`}>

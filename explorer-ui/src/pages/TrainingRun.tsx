@@ -2,11 +2,11 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { CONTRIBUTION_PROOF, TRAINING_RUN, type ContributionProofData, type TrainingRunData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
 import { VerifiedBadge } from "../components/Badges";
-import { KV, QueryView, Section } from "../components/States";
+import { BadParam, KV, QueryView, Section } from "../components/States";
 import { EntityLink, Hash, TxLink } from "../components/Text";
 import { formatInt, formatTime } from "../lib/format";
 import { urls } from "../urls";
-import { BadParam, isId } from "./NotFound";
+import { isId } from "../lib/params";
 
 export function TrainingRunPage({ modelId, version }: { modelId: string; version: string }) {
   if (!isId(modelId)) return <BadParam what="model id" value={modelId} />;
@@ -16,15 +16,16 @@ export function TrainingRunPage({ modelId, version }: { modelId: string; version
 
 function RunView({ modelId, version }: { modelId: string; version: number }) {
   const q = useQuery<TrainingRunData>(TRAINING_RUN, { modelId, version });
+  const run = q.data?.trainingRun;
   return (
     <div className="page">
+      <div className="page-head">
+        <h1><span className="kind-tag kind-training_run">Training run</span> v{version} of <EntityLink to={urls.model(modelId)} id={modelId} name={run ? run.model?.name ?? null : undefined} /></h1>
+        {run ? <VerifiedBadge verified={run.verified} /> : null}
+      </div>
       <QueryView q={q} what="Loading training run" isEmpty={(d) => !d.trainingRun} empty={<>Model #{modelId} has no training run v{version}.</>}>
         {({ trainingRun: r }) => r && (
           <>
-            <div className="page-head">
-              <h1><span className="kind-tag kind-training_run">Training run</span> v{r.version} of <EntityLink to={urls.model(r.modelId)} id={r.modelId} name={r.model?.name ?? null} /></h1>
-              <VerifiedBadge verified={r.verified} />
-            </div>
             <Section title="Claim and recomputation">
               <KV rows={[
                 ["Datanets", <span className="list">{r.datanets.map((d) => <EntityLink key={d.id} to={urls.datanet(d.id)} id={d.id} name={d.name} />)}</span>],

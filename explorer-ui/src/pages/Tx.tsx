@@ -1,10 +1,10 @@
 import { SEARCH, type SearchData } from "../api/queries";
 import { useQuery } from "../api/useQuery";
-import { QueryView, Section } from "../components/States";
+import { BadParam, QueryView, Section } from "../components/States";
 import { Hash, Untrusted } from "../components/Text";
 import { Link } from "../router";
 import { urlForEntity } from "../urls";
-import { BadParam, isHash } from "./NotFound";
+import { isHash } from "../lib/params";
 
 /** A transaction: what the indexer recorded from it (found through `search`). */
 export function TxPage({ hash }: { hash: string }) {
