@@ -243,6 +243,7 @@ describe("explorer in chromium", () => {
     expect(want.rootId).toBeTruthy();
     const w = await open(`/${kind}/${id}`);
     const section = w.page.locator("#where-data-went");
+    await section.scrollIntoViewIfNeeded(); // the graph loads when its section nears the viewport
     const canvas = section.locator("canvas.graph-canvas[data-node-count]");
     await canvas.waitFor({ timeout: 30_000 });
     expect([Number(await canvas.getAttribute("data-node-count")), Number(await canvas.getAttribute("data-edge-count"))]).toEqual([want.nodes.length, want.edges.length]);
@@ -266,6 +267,26 @@ describe("explorer in chromium", () => {
     expect(w.dialogs).toEqual([]);
     await section.scrollIntoViewIfNeeded();
     await shot(w, `${kind}-where-data-went.png`);
+    expect(w.problems).toEqual([]);
+    await w.ctx.close();
+  });
+
+  test("below the fold, the account page asks for its lineage only when the section nears the viewport, or when asked", async () => {
+    const w = await open(`/account/${ACCOUNT.toLowerCase()}`, { width: 1366, height: 600 });
+    const asked: string[] = [];
+    w.page.on("request", (r) => {
+      if (/accountLineage/.test(r.postData() ?? "")) asked.push(r.url());
+    });
+    const section = w.page.locator("#where-data-went");
+    const draw = section.getByRole("button", { name: "Draw the graph" });
+    await draw.waitFor();
+    await w.page.waitForLoadState("networkidle");
+    expect(await section.evaluate((el) => el.getBoundingClientRect().top > window.innerHeight + 300)).toBe(true);
+    expect(asked).toEqual([]);
+    expect(await section.locator("canvas").count()).toBe(0);
+    await draw.evaluate((b: HTMLButtonElement) => b.click()); // a keyboard or screen reader user, without scrolling
+    await section.locator("canvas.graph-canvas[data-node-count]").waitFor({ timeout: 30_000 });
+    expect(asked.length).toBeGreaterThan(0);
     expect(w.problems).toEqual([]);
     await w.ctx.close();
   });

@@ -354,6 +354,7 @@ describe("the explorer over an indexed scenario", () => {
         await go(block === null ? v.path : `${v.path}?block=${block}`);
         await ready();
         const section = page.locator("#where-data-went");
+        await section.scrollIntoViewIfNeeded(); // the graph loads when its section nears the viewport
         const canvas = section.locator("canvas.graph-canvas[data-node-count]");
         await canvas.waitFor({ timeout: 30_000 });
         expect({ nodes: Number(await canvas.getAttribute("data-node-count")), edges: Number(await canvas.getAttribute("data-edge-count")) }, `${v.name} as of ${block ?? "now"}`).toEqual({ nodes: want.nodes.length, edges: want.edges.length });
@@ -381,6 +382,7 @@ describe("the explorer over an indexed scenario", () => {
         await page.setViewportSize(PHONE);
         await go(v.path);
         await ready();
+        await section.scrollIntoViewIfNeeded();
         await section.locator("canvas.graph-canvas[data-node-count]").waitFor({ timeout: 30_000 });
         for (const a of await axeViolations(page, { layoutOnly: true })) problems.push(`${v.name} at ${PHONE.width} px: ${a}`);
         await page.evaluate(() => window.scrollTo(0, 0));
