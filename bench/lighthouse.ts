@@ -30,14 +30,24 @@ const METRICS = { fcpMs: "first-contentful-paint", lcpMs: "largest-contentful-pa
 /** The bar every page must meet, each score and CLS. */
 const GOALS = { performance: 90, accessibility: 98, "best-practices": 100, clsBelow: 0.1 };
 
-interface LhAudit { id: string; title: string; score: number | null; scoreDisplayMode: string; numericValue?: number; displayValue?: string }
+interface LhAudit { id: string; title: string; score: number | null; scoreDisplayMode: string; numericValue?: number; displayValue?: string; details?: { items?: Record<string, unknown>[] } }
 interface LhResult {
   lighthouseVersion: string;
   categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
   audits: Record<string, LhAudit>;
   runWarnings?: string[];
 }
-interface Run { scores: Record<string, number>; metrics: Record<keyof typeof METRICS, number>; lost: string[]; version: string }
+interface Run { scores: Record<string, number>; metrics: Record<keyof typeof METRICS, number>; lost: string[]; mainThread: Record<string, number>; version: string }
+
+/** Where the main thread's time went (Lighthouse's "main-thread work" groups, ms under its CPU throttling): what TBT is made of. */
+function mainThreadOf(r: LhResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of r.audits["mainthread-work-breakdown"]?.details?.items ?? []) {
+    const label = typeof item.groupLabel === "string" ? item.groupLabel : typeof item.group === "string" ? item.group : null;
+    if (label && typeof item.duration === "number") out[label] = Math.round(item.duration);
+  }
+  return out;
+}
 
 /** One Lighthouse run of a URL through the CLI (CHROME_PATH picks the browser). */
 async function lighthouse(url: string): Promise<Run> {
@@ -68,7 +78,7 @@ async function lighthouse(url: string): Promise<Run> {
       }
     }
     const metrics = Object.fromEntries(Object.entries(METRICS).map(([k, id]) => [k, r.audits[id]?.numericValue ?? NaN])) as Run["metrics"];
-    return { scores, metrics, lost, version: r.lighthouseVersion };
+    return { scores, metrics, lost, mainThread: mainThreadOf(r), version: r.lighthouseVersion };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -118,7 +128,7 @@ runMain(
       // The first visit compresses the hashed assets (kept afterwards): not what a visitor meets.
       if (warmup) for (const p of pages) await lighthouse(base + p.path);
 
-      const results: Record<string, { path: string; scores: Record<string, Summary>; metrics: Record<string, Summary>; lost: string[]; met: boolean }> = {};
+      const results: Record<string, { path: string; scores: Record<string, Summary>; metrics: Record<string, Summary>; mainThreadMs: Record<string, number>; lost: string[]; met: boolean }> = {};
       let version = "";
       for (const p of pages) {
         const all: Run[] = [];
@@ -128,11 +138,14 @@ runMain(
         const metrics = Object.fromEntries(Object.keys(METRICS).map((k) => [k, summarize(all.map((r) => r.metrics[k as keyof typeof METRICS]))]));
         const lost = [...new Set(all.flatMap((r) => r.lost))];
         const met = scores.performance!.median >= GOALS.performance && scores.accessibility!.median >= GOALS.accessibility && scores["best-practices"]!.median >= GOALS["best-practices"] && metrics.cls!.median < GOALS.clsBelow;
-        results[p.name] = { path: p.path, scores, metrics, lost, met };
+        const groups = [...new Set(all.flatMap((r) => Object.keys(r.mainThread)))];
+        const mainThreadMs = Object.fromEntries(groups.map((g) => [g, summarize(all.map((r) => r.mainThread[g] ?? 0)).median]).sort((a, b) => (b[1] as number) - (a[1] as number)));
+        results[p.name] = { path: p.path, scores, metrics, mainThreadMs, lost, met };
         const m = metrics as Record<keyof typeof METRICS, Summary>;
         console.log(`${p.name} (${p.path})`);
         console.log(`  performance ${fmt(scores.performance!)} · accessibility ${fmt(scores.accessibility!)} · best practices ${fmt(scores["best-practices"]!)}`);
         console.log(`  FCP ${fmt(m.fcpMs)} ms · LCP ${fmt(m.lcpMs)} ms · TBT ${fmt(m.tbtMs)} ms · Speed Index ${fmt(m.speedIndexMs)} ms · CLS ${fmt(m.cls, 3)} · ${fmt(summarize(m.bytes.runs.map((b) => b / 1024)))} KiB transferred`);
+        console.log(`  main thread (median ms): ${Object.entries(mainThreadMs).map(([g, ms]) => `${g} ${ms}`).join(" · ")}`);
         for (const l of lost) console.log(`  lost points: ${l}`);
         console.log(`  goals (performance >= ${GOALS.performance}, accessibility >= ${GOALS.accessibility}, best practices ${GOALS["best-practices"]}, CLS < ${GOALS.clsBelow}): ${met ? "met" : "MISSED"}\n`);
       }

@@ -71,6 +71,18 @@ async function recordTiny(anvilArgs: string[], seed: number): Promise<Recorded> 
   }
 }
 
+/** Blocks 0..head as `url` serves them, each numbered in order and naming the one before as its parent; the head's hash. */
+async function expectChained(url: string, head: number): Promise<string> {
+  let parent: string | null = null;
+  for (let n = 0; n <= head; n++) {
+    const b = await result<Json>(url, "eth_getBlockByNumber", [hex(n), false]);
+    expect(b.number).toBe(hex(n));
+    if (parent !== null) expect(b.parentHash, `block ${n}'s parent`).toBe(parent);
+    parent = b.hash as string;
+  }
+  return parent ?? "";
+}
+
 describe("pure parts", () => {
   test.each([
     [undefined, 9],
@@ -152,17 +164,14 @@ describe("recorded from an anvil that keeps its blocks", () => {
   });
 
   test("every block, with and without transactions, by number and by hash, is anvil's; blocks chain by parentHash", async () => {
-    let parent: string | null = null;
     for (let n = 0; n <= rec.meta.head; n++) {
       for (const full of [false, true]) {
         const mine = await result<Json>(server.url, "eth_getBlockByNumber", [hex(n), full]);
         expect(mine).toEqual(await result(rec.anvil.rpcUrl, "eth_getBlockByNumber", [hex(n), full]));
         expect(await result(server.url, "eth_getBlockByHash", [mine.hash, full])).toEqual(mine);
       }
-      const block = await result<Json>(server.url, "eth_getBlockByNumber", [hex(n), false]);
-      if (parent !== null) expect(block.parentHash).toBe(parent);
-      parent = block.hash as string;
     }
+    await expectChained(server.url, rec.meta.head);
     expect(await result(server.url, "eth_getBlockByNumber", ["latest", false])).toEqual(await result(rec.anvil.rpcUrl, "eth_getBlockByNumber", ["latest", false]));
     expect(await result(server.url, "eth_getBlockByNumber", [hex(rec.meta.head + 1), false])).toBeNull();
     expect(await result(server.url, "eth_getBlockByHash", ["0x" + "ab".repeat(32), false])).toBeNull();
@@ -316,14 +325,8 @@ describe("recorded from an anvil that forgets old blocks", () => {
     // anvil kept the block's header but dropped its receipts.
     expect(await result<Json[] | null>(rec.anvil.rpcUrl, "eth_getBlockReceipts", [first])).toEqual([]);
     expect(rec.meta.blocks).toBe(rec.meta.head + 1);
-    let parent: string | null = null;
-    for (let n = 0; n <= rec.meta.head; n++) {
-      const b = await result<Json>(server.url, "eth_getBlockByNumber", [hex(n), false]);
-      expect(b.number).toBe(hex(n));
-      if (parent !== null) expect(b.parentHash).toBe(parent);
-      parent = b.hash as string;
-    }
-    expect(parent).toBe((await result<Json>(rec.anvil.rpcUrl, "eth_getBlockByNumber", ["latest", false])).hash);
+    const tip = await expectChained(server.url, rec.meta.head);
+    expect(tip).toBe((await result<Json>(rec.anvil.rpcUrl, "eth_getBlockByNumber", ["latest", false])).hash);
     const logs = await readProtocolLogs(new Rpc(server.url), rec.deployment, 0n, BigInt(rec.meta.head));
     const attributed = logs.filter((l) => l.address.toLowerCase() === rec.deployment.contracts.AttributionEngine.address.toLowerCase() && l.topics[0] === INFERENCE_ATTRIBUTED).length;
     expect(attributed).toBe(rec.manifest.inferences);

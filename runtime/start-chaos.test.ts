@@ -5,7 +5,7 @@
  * same flaky endpoint a fatal error (a wrong CHAIN_ID, a deployment file of another chain) still
  * ends `npm start` at once with one line on stderr: the faults are retried, the mistake is not.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ import { AttributionEngineAbi } from "../abis/index.js";
 import { driveEdgeScenario } from "../testkit/edgeScenario.js";
 import { writeDeploymentFile } from "../testkit/indexer.js";
 import { projectRoot } from "./ponder.js";
+import { startNpmStart, type NpmStart } from "../testkit/npmStart.js";
 
 /** Pids of the processes under `pid` whose command line mentions `needle` (Linux /proc). */
 function descendants(pid: number, needle: string): number[] {
@@ -47,19 +48,10 @@ describe("npm start with RPC_URL behind a flaky endpoint", () => {
   let chain: ProtocolChain;
   let proxy: FaultProxy;
   let deployment: ReturnType<typeof writeDeploymentFile>;
-  let child: ChildProcess;
-  let output = "";
+  let start: NpmStart;
   let base = "";
   const dir = mkdtempSync(join(tmpdir(), "start-chaos-"));
 
-  const waitFor = async (text: RegExp, ms = 240_000) => {
-    const deadline = Date.now() + ms;
-    while (!text.test(output)) {
-      if (child.exitCode !== null) throw new Error(`npm start exited:\n${output.slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`no ${text} within ${ms / 1000} s:\n${output.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  };
 
   beforeAll(async () => {
     chain = await startProtocolChain();
@@ -68,24 +60,12 @@ describe("npm start with RPC_URL behind a flaky endpoint", () => {
     proxy = await startFaultProxy({ target: chain.anvil.rpcUrl, seed: 10, rates: evenRates(0.1), slowMs: [200, 1500] });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      cwd: projectRoot,
-      env: { ...process.env, RPC_URL: proxy.url, CHAIN_ID: "31337", DEPLOYMENT_FILE: deployment.path, PORT: String(port), PGLITE_DIR: join(dir, "pglite"), DATABASE_URL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
-    await waitFor(/is ready/);
+    start = startNpmStart({ RPC_URL: proxy.url, CHAIN_ID: "31337", DEPLOYMENT_FILE: deployment.path, PORT: String(port), PGLITE_DIR: join(dir, "pglite"), DATABASE_URL: "" });
+    await start.waitFor(/is ready/);
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      process.kill(-child.pid!, "SIGINT");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      try { process.kill(-child.pid!, "SIGKILL"); } catch {}
-    }
+    await start?.stop();
     await proxy?.close();
     deployment?.cleanup();
     await chain?.stop();
@@ -111,10 +91,10 @@ describe("npm start with RPC_URL behind a flaky endpoint", () => {
 
   test("the indexer SIGKILLed after it was ready is started again, and serves the same figures", async () => {
     const before = await figures();
-    const pids = descendants(child.pid!, "ponder/dist/esm/bin/ponder.js");
+    const pids = descendants(start.child.pid!, "ponder/dist/esm/bin/ponder.js");
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(pid, "SIGKILL");
-    await waitFor(/the indexer was killed \(SIGKILL\); starting it again in 1 s/);
+    await start.waitFor(/the indexer was killed \(SIGKILL\); starting it again in 1 s/);
     // Ready again, and caught up with the chain again: the same figures.
     const deadline = Date.now() + 240_000;
     let now: Awaited<ReturnType<typeof figures>> | null = null;
@@ -128,7 +108,7 @@ describe("npm start with RPC_URL behind a flaky endpoint", () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(now).toEqual(before);
-    expect(child.exitCode).toBeNull();
+    expect(start.child.exitCode).toBeNull();
   }, 300_000); // its own deadline is 240 s: the restart waits 25 s for the killed process's lock
 
   test.each([

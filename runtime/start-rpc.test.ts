@@ -3,7 +3,6 @@
  * outside scenario runs it. The chain is driven here by the PROTOCOL.md signatures alone, and the
  * API's numbers are checked against the chain's own views and our own arithmetic.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,12 +13,11 @@ import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi, OpenTokenAb
 import { freePort } from "../chain/anvil.js";
 import { merkleRoot } from "../core/merkle.js";
 import { startDevChain, type DevChain } from "../chain/devchain.js";
-import { projectRoot } from "./ponder.js";
+import { startNpmStart, type NpmStart } from "../testkit/npmStart.js";
 
 describe("npm start with RPC_URL indexes that chain", () => {
   let chain: DevChain;
-  let child: ChildProcess;
-  let output = "";
+  let start: NpmStart;
   let base: string;
   let accounts: Address[];
   const dir = mkdtempSync(join(tmpdir(), "start-rpc-"));
@@ -57,29 +55,12 @@ describe("npm start with RPC_URL indexes that chain", () => {
     writeFileSync(deploymentFile, JSON.stringify(chain.deployment));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      cwd: projectRoot,
-      env: { ...process.env, RPC_URL: chain.rpcUrl, CHAIN_ID: "31337", DEPLOYMENT_FILE: deploymentFile, PORT: String(port), PGLITE_DIR: join(dir, "pglite"), DATABASE_URL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
-    const deadline = Date.now() + 240_000;
-    while (!output.includes("is ready")) {
-      if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`not ready in 240 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    start = startNpmStart({ RPC_URL: chain.rpcUrl, CHAIN_ID: "31337", DEPLOYMENT_FILE: deploymentFile, PORT: String(port), PGLITE_DIR: join(dir, "pglite"), DATABASE_URL: "" });
+    await start.waitFor(/is ready/);
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      process.kill(-child.pid!, "SIGINT");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      try { process.kill(-child.pid!, "SIGKILL"); } catch {}
-    }
+    await start?.stop();
     await chain?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -92,9 +73,9 @@ describe("npm start with RPC_URL indexes that chain", () => {
   };
 
   test("starts no devnet and no simulator", () => {
-    expect(output).not.toContain("starting a local devnet");
-    expect(output).not.toContain("simulating");
-    expect(output).toContain(`indexing chain 31337 from ${chain.rpcUrl}`);
+    expect(start.output()).not.toContain("starting a local devnet");
+    expect(start.output()).not.toContain("simulating");
+    expect(start.output()).toContain(`indexing chain 31337 from ${chain.rpcUrl}`);
   });
 
   test("every account's earnings equal the chain's claimable, to the base unit", async () => {

@@ -5,7 +5,6 @@
  * so in one line and starts the indexer again with the crash backoff; the endpoint answering
  * again, the new indexer catches up and serves the chain's exact figures.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,25 +15,15 @@ import { startFaultProxy, type FaultProxy } from "../chain/faultProxy.js";
 import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 import { driveEdgeScenario, driveMoreActivity } from "../testkit/edgeScenario.js";
 import { writeDeploymentFile } from "../testkit/indexer.js";
-import { projectRoot } from "./ponder.js";
+import { startNpmStart, type NpmStart } from "../testkit/npmStart.js";
 
 describe("npm start restarts an indexer that stalls", () => {
   let chain: ProtocolChain;
   let proxy: FaultProxy;
   let deployment: ReturnType<typeof writeDeploymentFile>;
-  let child: ChildProcess;
-  let output = "";
+  let start: NpmStart;
   let base = "";
   const dir = mkdtempSync(join(tmpdir(), "start-stall-"));
-
-  const waitFor = async (text: RegExp, ms = 240_000) => {
-    const deadline = Date.now() + ms;
-    while (!text.test(output)) {
-      if (child.exitCode !== null) throw new Error(`npm start exited:\n${output.slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`no ${text} within ${ms / 1000} s:\n${output.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  };
 
   beforeAll(async () => {
     chain = await startProtocolChain();
@@ -43,24 +32,12 @@ describe("npm start restarts an indexer that stalls", () => {
     proxy = await startFaultProxy({ target: chain.anvil.rpcUrl, seed: 4, rates: {} });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      cwd: projectRoot,
-      env: { ...process.env, RPC_URL: proxy.url, CHAIN_ID: "31337", DEPLOYMENT_FILE: deployment.path, PORT: String(port), PGLITE_DIR: join(dir, "pglite"), DATABASE_URL: "", STALL_RESTART_S: "10" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
-    await waitFor(/is ready/, 600_000);
+    start = startNpmStart({ RPC_URL: proxy.url, CHAIN_ID: "31337", DEPLOYMENT_FILE: deployment.path, PORT: String(port), PGLITE_DIR: join(dir, "pglite"), DATABASE_URL: "", STALL_RESTART_S: "10" });
+    await start.waitFor(/is ready/, 600_000);
   }, 660_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      process.kill(-child.pid!, "SIGINT");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      try { process.kill(-child.pid!, "SIGKILL"); } catch {}
-    }
+    await start?.stop();
     await proxy?.close();
     deployment?.cleanup();
     await chain?.stop();
@@ -91,17 +68,17 @@ describe("npm start restarts an indexer that stalls", () => {
     await expect.poll(served, { timeout: 90_000, interval: 500 }).toEqual(await onChain());
     // A quiet chain, caught up: no stall however long it stays so.
     await new Promise((r) => setTimeout(r, 12_000));
-    expect(output).not.toMatch(/stalled/);
+    expect(start.output()).not.toMatch(/stalled/);
 
     proxy.hold(["eth_getLogs"]);
     await driveMoreActivity(chain, 700, 4);
-    await waitFor(/\[start\] the indexer has not advanced past block \d+ for \d+ s while the chain head went on to \d+ \(stalled\); starting it again in 1 s \(it resumes from its last checkpoint\)/, 180_000);
+    await start.waitFor(/\[start\] the indexer has not advanced past block \d+ for \d+ s while the chain head went on to \d+ \(stalled\); starting it again in 1 s \(it resumes from its last checkpoint\)/, 180_000);
     expect(proxy.counts().held).toBeGreaterThan(0);
     proxy.hold(null);
 
     const want = await onChain();
     await expect.poll(served, { timeout: 240_000, interval: 1000 }).toEqual(want);
-    expect(child.exitCode).toBeNull();
-    expect(output.match(/\(stalled\)/g)).toHaveLength(1);
+    expect(start.child.exitCode).toBeNull();
+    expect(start.output().match(/\(stalled\)/g)).toHaveLength(1);
   }, 600_000);
 });

@@ -2,7 +2,6 @@
  * The newcomer path: `npm start` brings up devnet, scenario, indexer, API and explorer on one port,
  * keeps live activity coming, and Ctrl-C stops everything it started.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { readDeployment } from "../chain/deployment.js";
 import { AttributionEngineAbi } from "../abis/index.js";
 import { checkPortFree } from "./preflight.js";
 import { projectRoot } from "./ponder.js";
+import { startNpmStart, type NpmStart } from "../testkit/npmStart.js";
 
 async function gql<T>(url: string, query: string): Promise<T> {
   const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
@@ -22,44 +22,27 @@ async function gql<T>(url: string, query: string): Promise<T> {
 }
 
 describe("npm start", () => {
-  let child: ChildProcess;
-  let output = "";
+  let start: NpmStart;
   let port: number;
   let devnetPort: number;
   const pgliteDir = mkdtempSync(join(tmpdir(), "start-pglite-"));
-  let exit: Promise<number | null>;
 
   beforeAll(async () => {
     port = await freePort();
     devnetPort = await freePort();
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      cwd: projectRoot,
-      env: { ...process.env, SCALE: "tiny", PORT: String(port), DEVNET_PORT: String(devnetPort), PGLITE_DIR: pgliteDir, LIVE_PER_MINUTE: "60", RPC_URL: "", DATABASE_URL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
-    exit = new Promise((r) => child.once("exit", (code) => r(code)));
-    const deadline = Date.now() + 300_000;
-    while (!output.includes("is ready")) {
-      if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start not ready in 300 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    start = startNpmStart({ SCALE: "tiny", PORT: String(port), DEVNET_PORT: String(devnetPort), PGLITE_DIR: pgliteDir, LIVE_PER_MINUTE: "60", RPC_URL: "", DATABASE_URL: "" });
+    await start.waitFor(/is ready/, 300_000);
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      try { process.kill(-child.pid!, "SIGKILL"); } catch {}
-    }
+    start?.signal("SIGKILL");
     rmSync(pgliteDir, { recursive: true, force: true });
   });
 
   test("prints the explorer's URL and what to try first", () => {
-    expect(output).toContain(`Explorer   http://127.0.0.1:${port}/`);
-    expect(output).toContain(`GraphQL    http://127.0.0.1:${port}/graphql`);
-    expect(output).toMatch(/Try first:/);
+    expect(start.output()).toContain(`Explorer   http://127.0.0.1:${port}/`);
+    expect(start.output()).toContain(`GraphQL    http://127.0.0.1:${port}/graphql`);
+    expect(start.output()).toMatch(/Try first:/);
   });
 
   test("serves the explorer and the API on one port, with the chain's numbers", async () => {
@@ -96,14 +79,12 @@ describe("npm start", () => {
   });
 
   test("Ctrl-C stops everything it started", async () => {
-    process.kill(-child.pid!, "SIGINT");
-    const code = await Promise.race([exit, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 45_000))]);
+    start.signal("SIGINT");
+    const code = await Promise.race([start.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 45_000))]);
     expect(code).toBe(0);
     await expect(checkPortFree(port)).resolves.toBeUndefined();
     await expect(checkPortFree(devnetPort)).resolves.toBeUndefined();
     // Nothing it spawned survives: its process group is empty.
-    let groupAlive = true;
-    try { process.kill(-child.pid!, 0); } catch { groupAlive = false; }
-    expect(groupAlive).toBe(false);
+    expect(start.signal(0)).toBe(false);
   });
 });
