@@ -16,6 +16,9 @@ import { gql, openEventStream } from "../testkit/api.js";
 
 const kind = (await postgresAvailable()) ? "postgres" : "pglite";
 const MAX_PER_CLIENT = 4;
+/** The server's cap on all subscriptions together, and the header that names a client (as a trusted proxy would). */
+const MAX_TOTAL = 10;
+const CLIENT_HEADER = "x-test-client";
 /** Above Ponder's finality on the devnet (30 blocks). */
 const REORG_DEPTH = 32;
 
@@ -72,7 +75,7 @@ describe(`live subscriptions (${kind})`, () => {
     alice = chain.accounts[3]!.toLowerCase() as Address;
     deployment = writeDeploymentFile(chain.deployment);
     db = freshDatabase(kind);
-    run = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db, extraEnv: { API_STREAM_MAX_PER_CLIENT: String(MAX_PER_CLIENT), API_STREAM_POLL_MS: "100", API_STREAM_REORG_DEPTH: String(REORG_DEPTH) } });
+    run = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db, extraEnv: { API_STREAM_MAX_PER_CLIENT: String(MAX_PER_CLIENT), API_STREAM_MAX_SUBSCRIPTIONS: String(MAX_TOTAL), API_STREAM_CLIENT_HEADER: CLIENT_HEADER, API_STREAM_POLL_MS: "100", API_STREAM_REORG_DEPTH: String(REORG_DEPTH) } });
     await run.waitForBlock(await chain.client.getBlockNumber());
   }, 300_000);
   afterAll(async () => {
@@ -183,6 +186,33 @@ describe(`live subscriptions (${kind})`, () => {
     const asQuery = await fetch(`${run.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: INFERENCES }) });
     expect(asQuery.status).toBe(400);
     expect(((await asQuery.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/text\/event-stream/);
+  }, 120_000);
+
+  test("subscriptions are capped in total: past the limit any client is refused with 503 until one closes", async () => {
+    const as = (client: string) => ({ [CLIENT_HEADER]: client });
+    const open: Stream[] = [];
+    // Three clients, each within its own limit, fill the server's.
+    for (const [client, n] of [["a", MAX_PER_CLIENT], ["b", MAX_PER_CLIENT], ["c", MAX_TOTAL - 2 * MAX_PER_CLIENT]] as const) {
+      for (let i = 0; i < n; i++) {
+        const s = await openEventStream(run.url, INFERENCES, {}, as(client));
+        expect(s.refused, `${client} #${i + 1}`).toBeUndefined();
+        open.push(s);
+      }
+    }
+    const over = await openEventStream(run.url, INFERENCES, {}, as("d"));
+    expect(over.refused?.status).toBe(503);
+    expect(over.refused?.body.errors?.[0]?.extensions).toMatchObject({ code: "TOO_MANY_SUBSCRIPTIONS", limit: "maxTotal" });
+    expect(over.refused?.body.errors?.[0]?.message).toMatch(/try again later/);
+    open.shift()!.close();
+    let again: Stream | undefined;
+    for (let i = 0; i < 50 && !again; i++) {
+      const s = await openEventStream(run.url, INFERENCES, {}, as("d"));
+      if (s.refused) await new Promise((r) => setTimeout(r, 100));
+      else again = s;
+    }
+    expect(again, "a slot frees when any subscriber disconnects").toBeDefined();
+    again?.close();
+    for (const s of open) s.close();
   }, 120_000);
 
   test("with finalizedOnly each event comes once its block is final, never retracted; flaggedInferences follows the audit", async () => {

@@ -112,7 +112,20 @@ async function checkTotals(api: Api, n: bigint, now = false, facts?: Sums): Prom
     return r.data!;
   };
   const addresses = [...new Set([...s.accruals.map((x) => x.account), ...s.claims.map((x) => x.account), ...s.inferences.map((x) => x.payer), ...s.owners])].sort();
+  // The chain's own logs up to block n (its canonical chain, after any reorg), summed per account.
+  const logsUpTo = { address: api.chain.engine, abi: AttributionEngineAbi, fromBlock: 0n, toBlock: n } as const;
+  const perAccount = (logs: { args: { account?: Address; amount?: bigint } }[]) => {
+    const m = new Map<string, bigint>();
+    for (const { args } of logs) m.set(String(args.account).toLowerCase(), (m.get(String(args.account).toLowerCase()) ?? 0n) + (args.amount ?? 0n));
+    return m;
+  };
+  const chainAccrued = perAccount(await api.chain.client.getContractEvents({ ...logsUpTo, eventName: "RewardAccrued" }));
+  const chainClaimed = perAccount(await api.chain.client.getContractEvents({ ...logsUpTo, eventName: "RewardClaimed" }));
   const net = (await ask<{ network: Record<string, unknown> }>(NETWORK, {})).network;
+  expect({ totalAccrued: net.totalAccrued, totalClaimed: net.totalClaimed }, `network at block ${n} against the chain's logs`).toEqual({
+    totalAccrued: [...chainAccrued.values()].reduce((t, x) => t + x, 0n).toString(),
+    totalClaimed: [...chainClaimed.values()].reduce((t, x) => t + x, 0n).toString(),
+  });
   expect(net).toMatchObject({
     inferences: s.inferences.length,
     flaggedInferences: s.inferences.filter((i) => s.flagged.has(i.id)).length,
@@ -129,6 +142,7 @@ async function checkTotals(api: Api, n: bigint, now = false, facts?: Sums): Prom
     expect({ ...got, earningsByModel: { items: undefined }, earningsByDatanet: { items: undefined } }).toMatchObject({ ...want, earningsByModel: { items: undefined }, earningsByDatanet: { items: undefined } });
     expect((got.earningsByModel as unknown as { items: { modelId: string }[] }).items.sort((x, y) => x.modelId.localeCompare(y.modelId))).toEqual(want.earningsByModel);
     expect((got.earningsByDatanet as unknown as { items: { datanetId: string }[] }).items.sort((x, y) => x.datanetId.localeCompare(y.datanetId))).toEqual(want.earningsByDatanet);
+    expect({ accrued: got.accrued, claimed: got.claimed }, `${a} at block ${n} against the chain's logs`).toEqual({ accrued: (chainAccrued.get(a.toLowerCase()) ?? 0n).toString(), claimed: (chainClaimed.get(a.toLowerCase()) ?? 0n).toString() });
     const onChain = await api.chain.client.readContract({ address: api.chain.engine, abi: AttributionEngineAbi, functionName: "claimable", args: [a as Address], blockNumber: n });
     expect(BigInt(got.claimable), `claimable of ${a} at block ${n}`).toBe(onChain);
   }

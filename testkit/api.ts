@@ -124,9 +124,9 @@ export type SseMessage = { event: "next"; data: { data?: Record<string, unknown>
  * messages one by one; `close()` drops the connection as a client going away would. The HTTP
  * status and body of a refused request are in `refused`.
  */
-export async function openEventStream(url: string, query: string, variables?: Record<string, unknown>) {
+export async function openEventStream(url: string, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
   const abort = new AbortController();
-  const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify({ query, variables }), signal: abort.signal });
+  const res = await fetch(`${url}/graphql`, { method: "POST", headers: { ...headers, "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify({ query, variables }), signal: abort.signal });
   if (res.status !== 200 || !res.body) return { refused: { status: res.status, body: (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] } }, next: async (): Promise<SseMessage> => ({ event: "complete" }), close: () => abort.abort() };
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
