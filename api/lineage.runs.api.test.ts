@@ -12,7 +12,7 @@ import { keccak256, toHex, type Address, type Hex } from "viem";
 import { AttributionEngineAbi, DatanetRegistryAbi, ModelRegistryAbi, OpenTokenAbi } from "../abis/index.js";
 import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 import { merkleRoot } from "../core/merkle.js";
-import { freshDatabase, startIndexer, writeDeploymentFile, type IndexerRun, type TestDatabase } from "../testkit/indexer.js";
+import { indexChain, type IndexedChain, type IndexerRun } from "../testkit/indexer.js";
 import { gql } from "../testkit/api.js";
 
 const OPEN = 10n ** 18n;
@@ -49,9 +49,8 @@ const runFlows = (l: Lineage) => new Map(l.edges.filter((e) => e.kind === "HAS_T
 
 describe("lineage by the training run each inference drew on", () => {
   let chain: ProtocolChain;
-  let db: TestDatabase;
   let run: IndexerRun;
-  let deployment: ReturnType<typeof writeDeploymentFile>;
+  let indexed: IndexedChain | undefined;
   let infer: (modelId: bigint, ids: bigint[], weights: number[], label: string) => Promise<bigint>;
   let train: (modelId: bigint, datanets: bigint[], ids: bigint[]) => Promise<unknown>;
   let inferenceCount: () => Promise<bigint>;
@@ -92,15 +91,11 @@ describe("lineage by the training run each inference drew on", () => {
     await infer(2n, [1n, 2n], [700_000, 300_000], "i4"); // i4 on the adapter: D1 -> M1 v3, D2 -> M1 v3
     await infer(1n, [3n], [1_000_000], "i5"); // i5: D1 -> M1 v3
 
-    deployment = writeDeploymentFile(chain.deployment);
-    db = freshDatabase("postgres");
-    run = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db });
-    await run.waitForBlock(await chain.client.getBlockNumber());
+    indexed = await indexChain(chain, "postgres");
+    run = indexed.run;
   }, 300_000);
   afterAll(async () => {
-    await run?.stop();
-    deployment?.cleanup();
-    await db?.cleanup();
+    await indexed?.stop();
     await chain?.stop();
   });
 

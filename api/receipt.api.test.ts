@@ -195,7 +195,7 @@ test("a contribution's training runs are every run naming its datanet, included 
 
 test("a receipt of an inference whose block a reorg removed fails as not canonical", async () => {
   // One more paid inference of the extras' model (its payer approved ten fees), then a reorg drops it.
-  const r = await gql<{ recentInferences: { items: { modelId: string; attributions: { contributionId: string }[] }[] } }>(s.url, `{ recentInferences(limit: 1) { items { modelId attributions { contributionId } } } }`);
+  const r = await gql<{ recentInferences: { items: { id: string; modelId: string; attributions: { contributionId: string }[] }[] } }>(s.url, `{ recentInferences(limit: 1) { items { id modelId attributions { contributionId } } } }`);
   const newestBefore = r.data!.recentInferences.items[0]!;
   expect(newestBefore.modelId).toBe(s.hostileModelId.toString());
   const ids = newestBefore.attributions.map((a) => BigInt(a.contributionId));
@@ -206,6 +206,8 @@ test("a receipt of an inference whose block a reorg removed fails as not canonic
   await s.chain.send(s.chain.deployer, s.chain.engine, { abi: AttributionEngineAbi, functionName: "recordInference", args: [s.hostileModelId, keccak256(toHex("to be reorged")), payer, 10n ** 18n, 1, ids, ids.map((_, i) => (i === 0 ? 1_000_000 - (ids.length - 1) : 1))] });
   const last = await s.chain.client.getBlockNumber();
   await s.server.waitForBlock(last, 120_000);
+  // The new inference, not the newest before it (CI once verified that one, whose block no reorg touched).
+  await expect.poll(async () => (await inferenceIds())[0], { timeout: 60_000 }).toBeGreaterThan(BigInt(newestBefore.id));
   const [newest] = await inferenceIds();
   const before = await receiptOf(newest!);
   expect(before.status).toBe(200);

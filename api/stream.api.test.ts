@@ -10,7 +10,7 @@ import type { Address } from "viem";
 import { AttributionEngineAbi } from "../abis/index.js";
 import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 import { driveEdgeScenario, driveMoreActivity } from "../testkit/edgeScenario.js";
-import { freshDatabase, postgresAvailable, startIndexer, writeDeploymentFile, type IndexerRun, type TestDatabase } from "../testkit/indexer.js";
+import { indexChain, type IndexedChain, type IndexerRun, postgresAvailable } from "../testkit/indexer.js";
 import { mineEmptyBlocks } from "../chain/anvil.js";
 import { gql, openEventStream } from "../testkit/api.js";
 
@@ -64,24 +64,19 @@ type Stream = Awaited<ReturnType<typeof openEventStream>>;
 
 describe(`live subscriptions (${kind})`, () => {
   let chain: ProtocolChain;
-  let db: TestDatabase;
   let run: IndexerRun;
-  let deployment: ReturnType<typeof writeDeploymentFile>;
+  let indexed: IndexedChain | undefined;
   let alice: Address;
 
   beforeAll(async () => {
     chain = await startProtocolChain();
     await driveEdgeScenario(chain);
     alice = chain.accounts[3]!.toLowerCase() as Address;
-    deployment = writeDeploymentFile(chain.deployment);
-    db = freshDatabase(kind);
-    run = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db, extraEnv: { API_STREAM_MAX_PER_CLIENT: String(MAX_PER_CLIENT), API_STREAM_MAX_SUBSCRIPTIONS: String(MAX_TOTAL), API_STREAM_CLIENT_HEADER: CLIENT_HEADER, API_STREAM_POLL_MS: "100", API_STREAM_REORG_DEPTH: String(REORG_DEPTH) } });
-    await run.waitForBlock(await chain.client.getBlockNumber());
+    indexed = await indexChain(chain, kind, { API_STREAM_MAX_PER_CLIENT: String(MAX_PER_CLIENT), API_STREAM_MAX_SUBSCRIPTIONS: String(MAX_TOTAL), API_STREAM_CLIENT_HEADER: CLIENT_HEADER, API_STREAM_POLL_MS: "100", API_STREAM_REORG_DEPTH: String(REORG_DEPTH) });
+    run = indexed.run;
   }, 300_000);
   afterAll(async () => {
-    await run?.stop();
-    deployment?.cleanup();
-    await db?.cleanup();
+    await indexed?.stop();
     await chain?.stop();
   });
 
@@ -157,20 +152,23 @@ describe(`live subscriptions (${kind})`, () => {
   }, 300_000);
 
   test("subscriptions are capped per client, and a bad or foreign cursor is refused with a message", async () => {
+    // Each test names its clients (CLIENT_HEADER), so streams another test closed but the server has not yet
+    // seen go (a disconnect is noticed asynchronously) are never counted against this one.
+    const me = { [CLIENT_HEADER]: "per-client" };
     const open: Stream[] = [];
     for (let i = 0; i < MAX_PER_CLIENT; i++) {
-      const s = await openEventStream(run.url, INFERENCES, {});
+      const s = await openEventStream(run.url, INFERENCES, {}, me);
       expect(s.refused).toBeUndefined();
       open.push(s);
     }
-    const over = await openEventStream(run.url, INFERENCES, {});
+    const over = await openEventStream(run.url, INFERENCES, {}, me);
     expect(over.refused?.status).toBe(429);
     expect(over.refused?.body.errors?.[0]?.extensions?.code).toBe("TOO_MANY_SUBSCRIPTIONS");
     expect(over.refused?.body.errors?.[0]?.message).toMatch(/close one/);
     open.pop()!.close();
     let again: Stream | undefined;
     for (let i = 0; i < 50 && !again; i++) {
-      const s = await openEventStream(run.url, INFERENCES, {});
+      const s = await openEventStream(run.url, INFERENCES, {}, me);
       if (s.refused) await new Promise((r) => setTimeout(r, 100));
       else again = s;
     }
@@ -178,10 +176,11 @@ describe(`live subscriptions (${kind})`, () => {
     again!.close();
     for (const s of open) s.close();
 
-    const bad = await openEventStream(run.url, INFERENCES, { after: "not-a-cursor" });
+    const other = { [CLIENT_HEADER]: "cursors" };
+    const bad = await openEventStream(run.url, INFERENCES, { after: "not-a-cursor" }, other);
     expect(bad.refused?.status).toBe(400);
     expect(bad.refused?.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    const foreign = await openEventStream(run.url, INFERENCES, { after: "c1:000000000000:0:1:" });
+    const foreign = await openEventStream(run.url, INFERENCES, { after: "c1:000000000000:0:1:" }, other);
     expect(foreign.refused?.body.errors?.[0]?.extensions?.code).toBe("CURSOR_EXPIRED");
     const asQuery = await fetch(`${run.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: INFERENCES }) });
     expect(asQuery.status).toBe(400);
@@ -194,7 +193,12 @@ describe(`live subscriptions (${kind})`, () => {
     // Three clients, each within its own limit, fill the server's.
     for (const [client, n] of [["a", MAX_PER_CLIENT], ["b", MAX_PER_CLIENT], ["c", MAX_TOTAL - 2 * MAX_PER_CLIENT]] as const) {
       for (let i = 0; i < n; i++) {
-        const s = await openEventStream(run.url, INFERENCES, {}, as(client));
+        // Streams the test before closed hold their slots until the server notices: wait for them to go.
+        let s = await openEventStream(run.url, INFERENCES, {}, as(client));
+        for (let tries = 0; s.refused?.status === 503 && tries < 50; tries++) {
+          await new Promise((r) => setTimeout(r, 100));
+          s = await openEventStream(run.url, INFERENCES, {}, as(client));
+        }
         expect(s.refused, `${client} #${i + 1}`).toBeUndefined();
         open.push(s);
       }

@@ -14,7 +14,7 @@ import { mineEmptyBlocks, SETTLE_BLOCKS } from "../chain/anvil.js";
 import { startProtocolChain, type ProtocolChain } from "../testkit/protocol.js";
 import { indexedVerdicts } from "../testkit/checks.js";
 import { driveEdgeScenario, driveMoreActivity } from "../testkit/edgeScenario.js";
-import { freshDatabase, postgresAvailable, sqlRows, startIndexer, writeDeploymentFile, type IndexerRun, type TestDatabase } from "../testkit/indexer.js";
+import { freshDatabase, indexChain, type IndexedChain, type IndexerRun, postgresAvailable, sqlRows, startIndexer, type TestDatabase, writeDeploymentFile } from "../testkit/indexer.js";
 import { gql } from "../testkit/api.js";
 
 const hasPostgres = await postgresAvailable();
@@ -189,19 +189,16 @@ describe.each([["postgres" as const, hasPostgres]])("totals on %s", (kind, avail
   let db: TestDatabase;
   let run: IndexerRun;
   let deployment: ReturnType<typeof writeDeploymentFile>;
+  let indexed: IndexedChain | undefined;
   beforeAll(async () => {
     if (!available) return;
     chain = await startProtocolChain();
     await driveEdgeScenario(chain);
-    deployment = writeDeploymentFile(chain.deployment);
-    db = freshDatabase(kind);
-    run = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db });
-    await run.waitForBlock(await chain.client.getBlockNumber());
+    indexed = await indexChain(chain, kind);
+    ({ run, db, deployment } = indexed);
   }, 300_000);
   afterAll(async () => {
-    await run?.stop();
-    deployment?.cleanup();
-    await db?.cleanup();
+    await indexed?.stop();
     await chain?.stop();
   });
 

@@ -164,3 +164,47 @@ export async function sqlRows<T = Record<string, unknown>>(source: DigestSource,
 }
 
 export { computeDigest };
+
+/** A chain indexed by its own indexer: its deployment file, database and run, and one stop for all three. */
+export interface IndexedChain {
+  run: IndexerRun;
+  db: TestDatabase;
+  deployment: { path: string; cleanup(): void };
+  /** Stops the indexer, then removes its database and deployment file (the chain is the caller's). */
+  stop(): Promise<void>;
+}
+
+/** Writes the chain's deployment file, starts an indexer on a fresh database and waits until it has the chain's head. */
+export async function indexChain(
+  chain: { anvil: { rpcUrl: string }; deployment: Deployment; client: { getBlockNumber(): Promise<bigint> } },
+  kind: DbKind,
+  extraEnv?: Record<string, string>,
+): Promise<IndexedChain> {
+  const deployment = writeDeploymentFile(chain.deployment);
+  const db = freshDatabase(kind);
+  const stopRest = async () => {
+    deployment.cleanup();
+    await db.cleanup();
+  };
+  let run: IndexerRun;
+  try {
+    run = await startIndexer({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: deployment.path, db, extraEnv });
+  } catch (err) {
+    await stopRest();
+    throw err;
+  }
+  const indexed: IndexedChain = {
+    run, db, deployment,
+    stop: async () => {
+      await run.stop();
+      await stopRest();
+    },
+  };
+  try {
+    await run.waitForBlock(await chain.client.getBlockNumber());
+  } catch (err) {
+    await indexed.stop();
+    throw err;
+  }
+  return indexed;
+}
