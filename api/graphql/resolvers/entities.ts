@@ -22,7 +22,7 @@ import { LIMITS } from "../limits.js";
 import { daysInRange } from "../dayRange.js";
 import { sortedUnique } from "../../../core/merkle.js";
 import { ACCOUNT, ACCOUNT_DATANET, CONTRIBUTION, CONTRIBUTION_DAY, DATANET, LINEAGE, MODEL, NETWORK } from "../../totals/rollups.js";
-import { accountCount, accountsAt, groupTotals, pointTotals } from "../../totals/read.js";
+import { accountCount, accountsAt, groupTotals, pointTotals, type Totals } from "../../totals/read.js";
 import { bounded, boundOf, upTo, type Bound } from "../asOf.js";
 import { accountView, loadBounded } from "./account.js";
 import { blockAt, resolveBlock, type BlockArg } from "./block.js";
@@ -113,24 +113,14 @@ export const entityQuery = {
     const bound = await resolveBlock(ctx, args.block);
     const d = ctx.t.datanet;
     const [rows, totals] = await Promise.all([ctx.db.select().from(d).where(upTo(d.blockNumber, bound)).orderBy(asc(d.id)).limit(100_000), groupTotals(ctx.db, DATANET, {}, bound)]);
-    const paid = new Map(totals.map((r) => [r.key[0]!, r.totals.total_paid!]));
-    return rows
-      .map((r) => ({ r, paid: paid.get(r.id.toString()) ?? 0n }))
-      .sort((a, b) => (a.paid > b.paid ? -1 : a.paid < b.paid ? 1 : a.r.id < b.r.id ? -1 : 1))
-      .slice(0, limit)
-      .map((x) => bounded(x.r, bound));
+    return topByTotal(rows, totals, "total_paid", limit).map((r) => bounded(r, bound));
   },
   async topModels(_: unknown, args: { limit?: number | null; block?: BlockArg }, ctx: ApiContext) {
     const limit = listLimit(args.limit, 10);
     const bound = await resolveBlock(ctx, args.block);
     const m = ctx.t.model;
     const [rows, totals] = await Promise.all([ctx.db.select().from(m).where(upTo(m.blockNumber, bound)).orderBy(asc(m.id)).limit(100_000), groupTotals(ctx.db, MODEL, {}, bound)]);
-    const fees = new Map(totals.map((r) => [r.key[0]!, r.totals.total_fees!]));
-    return rows
-      .map((r) => ({ r, fees: fees.get(r.id.toString()) ?? 0n }))
-      .sort((a, b) => (a.fees > b.fees ? -1 : a.fees < b.fees ? 1 : a.r.id < b.r.id ? -1 : 1))
-      .slice(0, limit)
-      .map((x) => bounded(x.r, bound));
+    return topByTotal(rows, totals, "total_fees", limit).map((r) => bounded(r, bound));
   },
   async topEarners(_: unknown, args: { limit?: number | null; block?: BlockArg }, ctx: ApiContext) {
     const limit = listLimit(args.limit, 10);
@@ -199,6 +189,16 @@ async function networkAt(ctx: ApiContext, bound: Bound) {
     treasury: f?.treasury ?? "0x0000000000000000000000000000000000000000",
     lastEventBlock: row.last === null || row.last === undefined ? 0n : BigInt(String(row.last)),
   };
+}
+
+/** Entity rows ranked by one rollup total keyed by their id (highest first, then lowest id), the first `limit`. */
+function topByTotal<R extends { id: bigint }>(rows: R[], totals: { key: string[]; totals: Totals }[], column: string, limit: number): R[] {
+  const by = new Map(totals.map((t) => [t.key[0], t.totals[column] ?? 0n]));
+  return rows
+    .map((r) => ({ r, v: by.get(r.id.toString()) ?? 0n }))
+    .sort((a, b) => (a.v > b.v ? -1 : a.v < b.v ? 1 : a.r.id < b.r.id ? -1 : 1))
+    .slice(0, limit)
+    .map((x) => x.r);
 }
 
 /** Totals of models, datanets and contributions, batched per request and bound (one read per tick). */
