@@ -71,6 +71,19 @@ async function recordTiny(anvilArgs: string[], seed: number): Promise<Recorded> 
   }
 }
 
+/** A tiny scenario recorded from an anvil started with `flags`, served by the recording server. */
+async function recordAndServe(flags: string[], seed: number): Promise<{ rec: Recorded; server: RecordedRpcServer }> {
+  const rec = await recordTiny(flags, seed);
+  return { rec, server: await startRecordedRpc({ dir: rec.dir, stateRpc: rec.anvil.rpcUrl }) };
+}
+
+/** Stops what recordAndServe started (either may be missing when its start failed). */
+async function closeRecording(rec: Recorded | undefined, server: RecordedRpcServer | undefined): Promise<void> {
+  await server?.close();
+  await rec?.anvil.stop();
+  if (rec) rmSync(rec.dir, { recursive: true, force: true });
+}
+
 /** Blocks 0..head as `url` serves them, each numbered in order and naming the one before as its parent; the head's hash. */
 async function expectChained(url: string, head: number): Promise<string> {
   let parent: string | null = null;
@@ -146,15 +159,9 @@ describe("recorded from an anvil that keeps its blocks", () => {
   let server: RecordedRpcServer;
 
   beforeAll(async () => {
-    rec = await recordTiny(["--prune-history"], 11);
-    server = await startRecordedRpc({ dir: rec.dir, stateRpc: rec.anvil.rpcUrl });
+    ({ rec, server } = await recordAndServe(["--prune-history"], 11));
   }, 300_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await rec?.anvil.stop();
-    if (rec) rmSync(rec.dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeRecording(rec, server));
 
   test("the recording ends at anvil's head and holds the scenario", async () => {
     expect(await result(server.url, "eth_blockNumber")).toBe(await result(rec.anvil.rpcUrl, "eth_blockNumber"));
@@ -308,15 +315,9 @@ describe("recorded from an anvil that forgets old blocks", () => {
   let server: RecordedRpcServer;
 
   beforeAll(async () => {
-    rec = await recordTiny(["--prune-history", "--transaction-block-keeper", "4"], 12);
-    server = await startRecordedRpc({ dir: rec.dir, stateRpc: rec.anvil.rpcUrl });
+    ({ rec, server } = await recordAndServe(["--prune-history", "--transaction-block-keeper", "4"], 12));
   }, 300_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await rec?.anvil.stop();
-    if (rec) rmSync(rec.dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeRecording(rec, server));
 
   test("anvil no longer has the scenario's blocks; the recording has every one, chained, with every inference", async () => {
     const first = hex(Number(rec.manifest.firstBlock));
