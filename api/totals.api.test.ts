@@ -16,6 +16,11 @@ import { indexedVerdicts } from "../testkit/checks.js";
 import { driveEdgeScenario, driveMoreActivity } from "../testkit/edgeScenario.js";
 import { freshDatabase, indexChain, type IndexedChain, type IndexerRun, postgresAvailable, sqlRows, startIndexer, type TestDatabase, writeDeploymentFile } from "../testkit/indexer.js";
 import { gql } from "../testkit/api.js";
+import pg from "pg";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type { Db } from "./db.js";
+import { groupTotalsStatement, pointTotals, statementName } from "./totals/read.js";
+import { ACCOUNT as ACCOUNT_ROLLUP } from "./totals/rollups.js";
 
 const hasPostgres = await postgresAvailable();
 
@@ -277,6 +282,28 @@ describe.each([["postgres" as const, hasPostgres]])("totals on %s", (kind, avail
     expect(again).toEqual({ cache: "hit; finalized", body: first.body });
     expect((await ask(null)).cache, "now is another question once a block arrived").toBe("miss");
   }, 120_000);
+
+  test.runIf(available)("on PostgreSQL a total is read by a named prepared statement: planned once per connection, then a generic plan, the same totals", async () => {
+    if (db.source.kind !== "postgres") throw new Error("expected a PostgreSQL database");
+    // One connection, as Ponder's read-only pool sets it up (search path on the indexer's schema).
+    const pool = new pg.Pool({ connectionString: db.source.connectionString, max: 1, options: `-c search_path="${db.source.schema}"` });
+    try {
+      const reader = drizzle(pool) as unknown as Db;
+      const [busiest] = await sqlRows<{ account: string }>(db.source, `SELECT account FROM $schema."rewardAccrual" GROUP BY account ORDER BY count(*) DESC LIMIT 1`);
+      const account = busiest!.account;
+      const first = await pointTotals(reader, ACCOUNT_ROLLUP, [account], null);
+      const [sum] = await sqlRows<{ accrued: string }>(db.source, `SELECT sum(amount)::text AS accrued FROM $schema."rewardAccrual" WHERE account = '${account}'`);
+      expect(first.accrued).toBe(BigInt(sum!.accrued));
+      for (let j = 0; j < 6; j++) expect(await pointTotals(reader, ACCOUNT_ROLLUP, [account], null)).toEqual(first);
+      const { text } = groupTotalsStatement(ACCOUNT_ROLLUP, { eq: { 0: account } }, null, true);
+      const [prepared] = (await pool.query<{ generic_plans: string; custom_plans: string }>(`SELECT generic_plans::text, custom_plans::text FROM pg_prepared_statements WHERE name = $1`, [statementName(text)])).rows;
+      expect(prepared, "the read is a named statement on this connection").toBeDefined();
+      expect(Number(prepared!.generic_plans) + Number(prepared!.custom_plans)).toBe(7);
+      expect(Number(prepared!.generic_plans), "PostgreSQL stopped planning it per call").toBeGreaterThan(0);
+    } finally {
+      await pool.end();
+    }
+  }, 60_000);
 
   test.runIf(available)("a block above the head, a hash off the chain and both at once are clear errors naming the indexed range", async () => {
     const head = await indexedHead(run);

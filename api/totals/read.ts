@@ -3,6 +3,7 @@
  * facts above it, in one statement, current or as of a block. Values come back as bigint (counts
  * too: callers convert). Keys are bound as parameters.
  */
+import { createHash } from "node:crypto";
 import { sql } from "ponder";
 import type { SQL } from "drizzle-orm";
 import { MAX_ATTRIBUTIONS } from "../../core/roles.js";
@@ -22,8 +23,43 @@ function bind(text: string, params: readonly unknown[]): SQL {
   return sql.join(chunks);
 }
 
-async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = await db.execute(query);
+/** What node-postgres's pool offers (Ponder's read-only pool on PostgreSQL; PGlite has no such pool). */
+interface PgPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  idleCount: number;
+}
+
+/** The node-postgres pool under a Drizzle handle, or undefined (PGlite). */
+function pgPool(db: Db): PgPool | undefined {
+  const client = (db as unknown as { $client?: Partial<PgPool> }).$client;
+  return client && typeof client.query === "function" && typeof client.idleCount === "number" ? (client as PgPool) : undefined;
+}
+
+/**
+ * A named prepared statement's name for a text: the same text gets the same name, so each
+ * connection parses and plans a statement once (after five runs PostgreSQL keeps a generic plan),
+ * where planning these statements costs several times running them.
+ */
+const names = new Map<string, string>();
+export function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `totals_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    if (names.size < 10_000) names.set(text, name);
+  }
+  return name;
+}
+
+/** `$n` (0-based) placeholders as PostgreSQL's `$n+1`. */
+export function pgPlaceholders(text: string): string {
+  return text.replace(/\$(\d+)\b/g, (_m, d: string) => `$${Number(d) + 1}`);
+}
+
+/** Runs a statement with `$n` placeholders: a named prepared statement on PostgreSQL, through Drizzle on PGlite. */
+async function rows<T>(db: Db, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  const pool = pgPool(db);
+  if (pool) return (await pool.query({ name: statementName(text), text: pgPlaceholders(text), values: [...params] })).rows as T[];
+  const result = await db.execute(bind(text, params));
   return ((result as unknown as { rows?: T[] }).rows ?? (result as unknown as T[])) as T[];
 }
 
@@ -37,7 +73,7 @@ const WATERMARK = `coalesce((SELECT watermark FROM ${META_TABLE} WHERE id = '${W
 const ready = new WeakMap<object, boolean>();
 async function rollupsExist(db: Db): Promise<boolean> {
   if (ready.get(db)) return true;
-  const r = await rows<{ t: string | null }>(db, sql.raw(`SELECT to_regclass('r_meta')::text AS t`));
+  const r = await rows<{ t: string | null }>(db, `SELECT to_regclass('r_meta')::text AS t`);
   const exists = r[0]?.t !== null && r[0]?.t !== undefined;
   if (exists) ready.set(db, true);
   return exists;
@@ -49,7 +85,7 @@ async function rollupsExist(db: Db): Promise<boolean> {
  */
 export async function finalizedWatermark(db: Db): Promise<bigint | null> {
   if (!(await rollupsExist(db))) return null;
-  const r = await rows<{ w: string | null }>(db, sql.raw(`SELECT ${WATERMARK}::text AS w`));
+  const r = await rows<{ w: string | null }>(db, `SELECT ${WATERMARK}::text AS w`);
   const w = r[0]?.w;
   return w === null || w === undefined || BigInt(w) < 0n ? null : BigInt(w);
 }
@@ -145,7 +181,7 @@ export async function groupTotals(db: Db, r: Rollup, match: KeyMatch, bound: Bou
   if (match.in && match.in.length === 0) return [];
   const { text, params } = groupTotalsStatement(r, match, bound, await rollupsExist(db));
   const k = r.keys.map((_, j) => `k${j}`);
-  const out = await rows<Record<string, unknown>>(db, bind(text, params));
+  const out = await rows<Record<string, unknown>>(db, text, params);
   return out.map((row) => ({ key: k.map((x) => String(row[x])), totals: valuesOf(r, row) }));
 }
 
@@ -164,7 +200,7 @@ export async function accountCount(db: Db, bound: Bound): Promise<number> {
        SELECT (SELECT count(*) FROM ${SEEN_TABLE} WHERE "block" <= ${boundSql === null ? "(SELECT w FROM wm)" : `LEAST(${boundSql}, (SELECT w FROM wm))`})
             + (SELECT count(*) FROM (${addressRows("(SELECT w FROM wm)", boundSql)}) t WHERE NOT EXISTS (SELECT 1 FROM ${SEEN_TABLE} s WHERE s."account" = t.address)) AS n`
     : `SELECT count(*) AS n FROM (${addressRows("-1", boundSql)}) t`;
-  const r = await rows<{ n: unknown }>(db, bind(text, params));
+  const r = await rows<{ n: unknown }>(db, text, params);
   return Number(big(r[0]?.n));
 }
 
@@ -177,7 +213,7 @@ export async function accountsAt(db: Db, bound: Bound): Promise<string[]> {
        SELECT "account" AS address FROM ${SEEN_TABLE} WHERE "block" <= ${boundSql === null ? "(SELECT w FROM wm)" : `LEAST(${boundSql}, (SELECT w FROM wm))`}
        UNION SELECT address FROM (${addressRows("(SELECT w FROM wm)", boundSql)}) t ORDER BY address`
     : `SELECT address FROM (${addressRows("-1", boundSql)}) t ORDER BY address`;
-  return (await rows<{ address: string }>(db, bind(text, params))).map((r) => r.address);
+  return (await rows<{ address: string }>(db, text, params)).map((r) => r.address);
 }
 
 /** One inference that attributed a lineage root's data: what the root's attributions in it weighed and earned. */
@@ -220,7 +256,7 @@ export async function attributingInferences(
         ORDER BY g.${NEWEST_ORDER[match.column]} DESC LIMIT ${cap}) x
       GROUP BY inference_id ORDER BY inference_id DESC LIMIT ${limit})
     GROUP BY f.model_id, f.inference_id ORDER BY f.inference_id DESC`;
-  const out = await rows<Record<string, unknown>>(db, bind(text, params));
+  const out = await rows<Record<string, unknown>>(db, text, params);
   return out.map((r) => ({ modelId: String(r.model_id), inferenceId: String(r.inference_id), weightSum: big(r.w), amount: big(r.amt), attributionCount: Number(r.n) }));
 }
 
@@ -235,6 +271,6 @@ export async function maxRootAttributions(db: Db): Promise<number | null> {
   const text = `WITH wm AS (SELECT ${WATERMARK} AS w)
     SELECT (greatest(coalesce((SELECT max("attribution_count") FROM ${headTable(DATANET)}), 0), coalesce((SELECT max("count_contributor") FROM ${headTable(ACCOUNT)}), 0))
       + (SELECT count(*) FROM "attribution" f WHERE f.block_number > (SELECT w FROM wm)))::text AS n`;
-  const r = await rows<{ n: string | null }>(db, sql.raw(text));
+  const r = await rows<{ n: string | null }>(db, text);
   return Number(r[0]?.n ?? 0);
 }
