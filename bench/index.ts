@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { SCALES, type Scale } from "../sim/index.js";
-import { cacheDir, CHAIN_SOURCES, defaultSource, ensureChain, replayChain, type ChainSource } from "./lib/chain.js";
+import { cacheDir, CHAIN_SOURCES, defaultSource, ensureChain, PONDER_FINALITY_BLOCKS, replayChain, type ChainSource } from "./lib/chain.js";
 import { withCleanup } from "./lib/cleanup.js";
 import { printProfile, profileArgs, profileDir, summarizeProfiles, type ProfileSummary } from "./lib/profile.js";
 import { runFloor, type FloorRun } from "./lib/floor.js";
@@ -29,8 +29,11 @@ const KINDS = ["postgres", "pglite", "framework"] as const;
 const FRAMEWORK_ROOT = fileURLToPath(new URL("./framework/", import.meta.url));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-/** Goals of indexing into PostgreSQL (the medium scenario): throughput, against the floor, memory. */
-const GOALS = { eventsPerSecond: 15_000, ratioToFloor: 3, peakMemoryMiB: 2048 };
+/**
+ * Goals of indexing into PostgreSQL (the medium scenario): throughput, against the floor, against
+ * Ponder alone (the framework) in the same run, memory; and PGlite against PostgreSQL.
+ */
+const GOALS = { eventsPerSecond: 15_000, ratioToFloor: 3, ratioToFramework: 3, peakMemoryMiB: 2048, pgliteToPostgres: 2.5 };
 
 runMain(
   () =>
@@ -82,8 +85,10 @@ runMain(
           const schema = `bench_r${r}_${process.pid}`;
           await dropSchema(db, schema);
           try {
-            const run = await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head, root: kind === "framework" ? FRAMEWORK_ROOT : undefined });
-            console.log(`${label}  ${kind.padEnd(9)} ready ${run.readySeconds.toFixed(2)} s, head ${run.headSeconds.toFixed(2)} s  ${run.ponderEvents.toLocaleString("en-US")} events  peak RSS ${run.peakRssMiB} MiB  RPC cache ${run.cachedBlocks}/${run.totalBlocks} blocks`);
+            // On PostgreSQL, also how long the rollups (api/totals/) take after the head to cover every finalized block.
+            const waitForRollups = kind === "postgres" ? anvil.head - BigInt(PONDER_FINALITY_BLOCKS) - 1n : undefined;
+            const run = await indexOnce({ db, schema, rpcUrl: anvil.rpcUrl, deploymentPath: chain.deploymentPath, head: anvil.head, root: kind === "framework" ? FRAMEWORK_ROOT : undefined, waitForRollups });
+            console.log(`${label}  ${kind.padEnd(9)} ready ${run.readySeconds.toFixed(2)} s, head ${run.headSeconds.toFixed(2)} s  ${run.ponderEvents.toLocaleString("en-US")} events  peak RSS ${run.peakRssMiB} MiB  RPC cache ${run.cachedBlocks}/${run.totalBlocks} blocks${run.rollupCatchUpSeconds !== undefined ? `  rollups caught up ${run.rollupCatchUpSeconds.toFixed(1)} s after the head` : ""}`);
             if (keep) indexRuns[kind]!.push(run);
           } finally {
             await dropSchema(db, schema);
@@ -127,11 +132,12 @@ runMain(
         const epsReady = summarize(rs.map((r) => events / r.readySeconds));
         const rss = summarize(rs.map((r) => r.peakRssMiB));
         const ratio: Summary | null = floor ? summarize(rs.map((r) => r.headSeconds / floorSec.median)) : null;
+        const catchUp: Summary | null = rs.length && rs.every((r) => r.rollupCatchUpSeconds !== undefined) ? summarize(rs.map((r) => r.rollupCatchUpSeconds!)) : null;
         console.log(
           `ponder ${kind.padEnd(9)} to /ready ${fmt(ready, 2)} s, to head ${fmt(head, 2)} s   ${fmt(eps)} events/s (to /ready: ${fmt(epsReady)})` +
-            `${ratio ? `   ${fmt(ratio, 2)}× the floor's time` : ""}   peak RSS ${fmt(rss)} MiB`,
+            `${ratio ? `   ${fmt(ratio, 2)}× the floor's time` : ""}   peak RSS ${fmt(rss)} MiB${catchUp ? `   rollups caught up ${fmt(catchUp, 1)} s after the head` : ""}`,
         );
-        results[kind] = { measured: { date: h.date, commit: h.commit.sha, loadBefore: h.loadBefore, loadAfter: load(), runs, warmup, calibrationMs: h.machine.calibrationMs }, readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, runs: rs };
+        results[kind] = { measured: { date: h.date, commit: h.commit.sha, loadBefore: h.loadBefore, loadAfter: load(), runs, warmup, calibrationMs: h.machine.calibrationMs }, readySeconds: ready, headSeconds: head, eventsPerSecond: eps, eventsPerSecondToReady: epsReady, ratioToFloor: ratio, peakRssMiB: rss, rollupCatchUpSeconds: catchUp, runs: rs };
       }
       for (const kind of kinds) {
         const last = indexRuns[kind]!.at(-1);
@@ -157,12 +163,19 @@ runMain(
           }
         }
       }
-      const pgr = results.postgres as { eventsPerSecond: Summary; ratioToFloor: Summary | null; peakRssMiB: Summary } | undefined;
+      const pgr = results.postgres as { eventsPerSecond: Summary; headSeconds: Summary; ratioToFloor: Summary | null; peakRssMiB: Summary } | undefined;
+      const framework = results.framework as { headSeconds: Summary; measured?: { date: string } } | undefined;
+      const pglite = results.pglite as { headSeconds: Summary; measured?: { date: string } } | undefined;
+      const sameRun = (other?: { measured?: { date: string } }) => other?.measured?.date === h.date;
+      const ratioOf = (a: Summary, b: Summary, goal: number) => ({ goal: `<= ${goal}`, value: Math.round((a.median / b.median) * 100) / 100, met: a.median / b.median <= goal });
       const goals = pgr
         ? {
             eventsPerSecond: { goal: `>= ${GOALS.eventsPerSecond}`, value: Math.round(pgr.eventsPerSecond.median), met: pgr.eventsPerSecond.median >= GOALS.eventsPerSecond },
             ratioToFloor: pgr.ratioToFloor ? { goal: `<= ${GOALS.ratioToFloor}`, value: Math.round(pgr.ratioToFloor.median * 100) / 100, met: pgr.ratioToFloor.median <= GOALS.ratioToFloor } : null,
+            // Against Ponder alone and PGlite only when measured in the same run (same load).
+            ratioToFramework: framework && sameRun(framework) && sameRun(results.postgres as { measured?: { date: string } }) ? ratioOf(pgr.headSeconds, framework.headSeconds, GOALS.ratioToFramework) : null,
             peakMemoryMiB: { goal: `< ${GOALS.peakMemoryMiB}`, value: pgr.peakRssMiB.max, met: pgr.peakRssMiB.max < GOALS.peakMemoryMiB },
+            pgliteToPostgres: pglite && sameRun(pglite) && sameRun(results.postgres as { measured?: { date: string } }) ? ratioOf(pglite.headSeconds, pgr.headSeconds, GOALS.pgliteToPostgres) : null,
           }
         : null;
       if (goals) console.log(`goals (PostgreSQL): ${Object.entries(goals).filter(([, g]) => g).map(([k, g]) => `${k} ${g!.value} (${g!.goal}) ${g!.met ? "met" : "MISSED"}`).join("; ")}`);
