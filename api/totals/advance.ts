@@ -1,6 +1,7 @@
 /**
  * Keeps the rollups (api/totals/rollups.ts) up to Ponder's finalized blocks: a loop in the
- * indexing process (`ponder start`) that, whenever Ponder has finalized blocks past the watermark,
+ * indexing process (`ponder start`) that, once Ponder has finished its backfill and created its
+ * indexes, and whenever Ponder has finalized blocks past the watermark,
  * advances every rollup over them in one transaction, in steps of a bounded number of facts so no
  * statement holds the database (and, on PGlite, this thread) for long. Finalized facts never
  * revert, so the rollups need no reorg handling; reads add the facts above the watermark
@@ -63,6 +64,22 @@ export class Advancer {
     });
   }
 
+  private ready = false;
+  /**
+   * Whether Ponder has finished its backfill and created the schema's indexes (`is_ready` in
+   * `_ponder_meta`). Until then the advancer waits: during a backfill Ponder's finalized checkpoint
+   * follows the indexing itself, and stepping right behind it, on fact tables without their
+   * indexes yet, took CPU from the backfill and ran the split check's per-inference lookups as
+   * sequential scans (a medium backfill on PGlite did not finish in 20 minutes). Reads add the
+   * facts above the watermark meanwhile, so they stay exact. Once ready, Ponder does not turn back.
+   */
+  async ponderReady(): Promise<boolean> {
+    if (this.ready) return true;
+    const rows = await this.db.query<{ r: string | null }>(`SELECT value->>'is_ready' AS r FROM _ponder_meta WHERE key = 'app'`);
+    this.ready = rows[0]?.r === "1";
+    return this.ready;
+  }
+
   /** The last block whose facts are final: one before Ponder's finalized checkpoint's block (it may end mid-block). */
   async finalizedBlock(): Promise<bigint | null> {
     const rows = await this.db.query<{ c: string | null }>(`SELECT min(finalized_checkpoint) AS c FROM _ponder_checkpoint`);
@@ -80,6 +97,7 @@ export class Advancer {
    * `factsPerStep` attributions. Returns true when it moved the watermark.
    */
   async step(): Promise<boolean> {
+    if (!(await this.ponderReady())) return false;
     const finalized = await this.finalizedBlock();
     const from = await this.watermark();
     if (finalized === null || finalized <= from) return false;
@@ -198,8 +216,11 @@ export function startAdvancerInPonder(env: Record<string, string | undefined> = 
     let advancer: Advancer;
     let writer: Writer;
     let close = async () => {};
+    // On PGlite a step runs on this thread, between Ponder's own statements: smaller steps keep it responsive.
+    let factsPerStep: number | undefined;
     if (driver.dialect === "pglite" && driver.instance) {
       writer = pgliteWriter(driver.instance);
+      factsPerStep = 25_000;
     } else if (driver.readonly?.options) {
       const schema = env.DATABASE_SCHEMA ?? "public";
       ({ writer, close } = await postgresWriter(driver.readonly.options, schema));
@@ -210,7 +231,7 @@ export function startAdvancerInPonder(env: Record<string, string | undefined> = 
         const rows = await writer.query<{ build: string | null }>(`SELECT value->>'build_id' AS build FROM _ponder_meta WHERE key = 'app'`);
         const build = rows[0]?.build;
         if (build) {
-          advancer = new Advancer(writer, { build, log });
+          advancer = new Advancer(writer, { build, log, factsPerStep });
           await advancer.init();
           break;
         }
