@@ -45,14 +45,14 @@ export function figuresMarkdown(): string {
   else {
     const sc = idx.scenario;
     out.push(`${sc.scale} scenario, seed ${sc.seed}: ${n0(sc.inferences)} inferences, ${n0(sc.attributions)} attributions, **${n0(sc.events)} events** (blocks ${sc.firstBlock}–${sc.headBlock}); median (min–max) of ${idx.runsPerTarget} runs${idx.warmup ? " after a warm-up" : ""}.`, "");
-    out.push("| | to /ready (s) | to head (s) | events/s (to head) | time ÷ floor's | peak RSS (MiB) |", "|---|---|---|---|---|---|");
+    out.push("| | to /ready (s) | to head (s) | events/s (to head) | time ÷ floor's | peak RSS (MiB) | rollups caught up after the head (s) |", "|---|---|---|---|---|---|---|");
     const r = idx.results;
-    if (r.floor) out.push(`| floor: viem getLogs + decode + COPY | – | ${s(r.floor.seconds, n2)} | ${s(r.floor.eventsPerSecond)} | 1 | – |`);
+    if (r.floor) out.push(`| floor: viem getLogs + decode + COPY | – | ${s(r.floor.seconds, n2)} | ${s(r.floor.eventsPerSecond)} | 1 | – | – |`);
     for (const [k, label] of [["framework", "Ponder alone: same events, handlers that do nothing, PostgreSQL"], ["postgres", "Ponder, PostgreSQL"], ["pglite", "Ponder, PGlite"]] as const) {
       const x = r[k];
       const cal = x?.measured?.calibrationMs ? `, CPU calibration ${n0(x.measured.calibrationMs)} ms` : "";
       const when = x?.measured ? ` · ${x.measured.runs} run(s), ${x.measured.date.slice(0, 16).replace("T", " ")} UTC, load ${x.measured.loadBefore[0]}${x.measured.loadBefore[0] >= LOAD_LIMIT ? " **provisional**" : ""}${cal}` : "";
-      if (x) out.push(`| ${label} (RPC cache warm)${when} | ${s(x.readySeconds, n2)} | ${s(x.headSeconds, n2)} | ${s(x.eventsPerSecond)} | ${s(x.ratioToFloor, n2)} | ${s(x.peakRssMiB)} |`);
+      if (x) out.push(`| ${label} (RPC cache warm)${when} | ${s(x.readySeconds, n2)} | ${s(x.headSeconds, n2)} | ${s(x.eventsPerSecond)} | ${s(x.ratioToFloor, n2)} | ${s(x.peakRssMiB)} | ${x.rollupCatchUpSeconds ? s(x.rollupCatchUpSeconds, (v: number) => v.toFixed(1)) : "–"} |`);
     }
     out.push(...goals(idx.goals), "", ...meta(idx));
   }
