@@ -29,8 +29,13 @@ interface PgPool {
   idleCount: number;
 }
 
-/** The node-postgres pool under a Drizzle handle, or undefined (PGlite). */
+/**
+ * The node-postgres pool under a Drizzle handle, or undefined (PGlite, or API_PREPARED_STATEMENTS=off:
+ * for a connection pooler in transaction mode that cannot keep a session's prepared statements).
+ */
+const preparedStatements = process.env.API_PREPARED_STATEMENTS !== "off";
 function pgPool(db: Db): PgPool | undefined {
+  if (!preparedStatements) return undefined;
   const client = (db as unknown as { $client?: Partial<PgPool> }).$client;
   return client && typeof client.query === "function" && typeof client.idleCount === "number" ? (client as PgPool) : undefined;
 }
