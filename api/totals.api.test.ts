@@ -19,7 +19,7 @@ import { gql } from "../testkit/api.js";
 import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import type { Db } from "./db.js";
-import { groupTotalsStatement, pointTotals, statementName } from "./totals/read.js";
+import { groupTotalsStatement, pointTotals, preparedQuery } from "./totals/read.js";
 import { ACCOUNT as ACCOUNT_ROLLUP } from "./totals/rollups.js";
 
 const hasPostgres = await postgresAvailable();
@@ -295,8 +295,8 @@ describe.each([["postgres" as const, hasPostgres]])("totals on %s", (kind, avail
       const [sum] = await sqlRows<{ accrued: string }>(db.source, `SELECT sum(amount)::text AS accrued FROM $schema."rewardAccrual" WHERE account = '${account}'`);
       expect(first.accrued).toBe(BigInt(sum!.accrued));
       for (let j = 0; j < 6; j++) expect(await pointTotals(reader, ACCOUNT_ROLLUP, [account], null)).toEqual(first);
-      const { text } = groupTotalsStatement(ACCOUNT_ROLLUP, { eq: { 0: account } }, null, true);
-      const [prepared] = (await pool.query<{ generic_plans: string; custom_plans: string }>(`SELECT generic_plans::text, custom_plans::text FROM pg_prepared_statements WHERE name = $1`, [statementName(text)])).rows;
+      const statement = groupTotalsStatement(ACCOUNT_ROLLUP, { eq: { 0: account } }, null, true);
+      const [prepared] = (await pool.query<{ generic_plans: string; custom_plans: string }>(`SELECT generic_plans::text, custom_plans::text FROM pg_prepared_statements WHERE name = $1`, [preparedQuery(statement.text, statement.params).name])).rows;
       expect(prepared, "the read is a named statement on this connection").toBeDefined();
       expect(Number(prepared!.generic_plans) + Number(prepared!.custom_plans)).toBe(7);
       expect(Number(prepared!.generic_plans), "PostgreSQL stopped planning it per call").toBeGreaterThan(0);

@@ -17,7 +17,7 @@
 import pg from "pg";
 import { parseFlags, runMain, UsageError } from "../chain/cli.js";
 import { LIMITS } from "../api/graphql/limits.js";
-import { groupTotalsStatement, pgPlaceholders, statementName } from "../api/totals/read.js";
+import { groupTotalsStatement, preparedQuery } from "../api/totals/read.js";
 import { ACCOUNT, LINEAGE as LINEAGE_ROLLUP } from "../api/totals/rollups.js";
 import { SCALES, type Scale } from "../sim/index.js";
 import { ensureChain, replayChain } from "./lib/chain.js";
@@ -140,7 +140,7 @@ runMain(
       const blocks = Array.from({ length: 20 }, (_, j) => (lo + ((hi - lo) * BigInt(j + 1)) / 21n).toString());
       h.notes.push(`as of: 20 blocks spread over the indexed range (${lo}–${hi}; rollups up to block ${range.w ?? "none"}); typical accounts: the 50 around the median accrual count (${byCount[mid]?.n ?? 0} accruals), treasury: ${byCount.find((r) => r.account === treasury)?.n ?? 0} accruals`);
       /** The API's own totals statement (api/totals/read.ts), sent straight through pg as the API sends it: a named prepared statement. */
-      const totalsSql = (st: { text: string; params: unknown[] }) => ({ name: statementName(st.text), text: pgPlaceholders(st.text), values: st.params });
+      const totalsSql = (st: { text: string; params: unknown[] }) => preparedQuery(st.text, st.params);
       const limit = Math.min(wantedLimit, LIMITS.maxLineageLimit);
       const depth = LIMITS.maxLineageDepth >= 4 ? 4 : LIMITS.maxLineageDepth;
       if (limit < wantedLimit) h.notes.push(`modelLineage limit ${wantedLimit} asked, the API caps it at ${LIMITS.maxLineageLimit}: measured with limit ${limit}`);

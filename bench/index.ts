@@ -163,7 +163,7 @@ runMain(
           }
         }
       }
-      const pgr = results.postgres as { eventsPerSecond: Summary; headSeconds: Summary; ratioToFloor: Summary | null; peakRssMiB: Summary } | undefined;
+      const pgr = results.postgres as { eventsPerSecond: Summary; headSeconds: Summary; ratioToFloor: Summary | null; peakRssMiB: Summary; measured?: { date: string } } | undefined;
       const framework = results.framework as { headSeconds: Summary; measured?: { date: string } } | undefined;
       const pglite = results.pglite as { headSeconds: Summary; measured?: { date: string } } | undefined;
       const sameRun = (other?: { measured?: { date: string } }) => other?.measured?.date === h.date;
@@ -173,9 +173,9 @@ runMain(
             eventsPerSecond: { goal: `>= ${GOALS.eventsPerSecond}`, value: Math.round(pgr.eventsPerSecond.median), met: pgr.eventsPerSecond.median >= GOALS.eventsPerSecond },
             ratioToFloor: pgr.ratioToFloor ? { goal: `<= ${GOALS.ratioToFloor}`, value: Math.round(pgr.ratioToFloor.median * 100) / 100, met: pgr.ratioToFloor.median <= GOALS.ratioToFloor } : null,
             // Against Ponder alone and PGlite only when measured in the same run (same load).
-            ratioToFramework: framework && sameRun(framework) && sameRun(results.postgres as { measured?: { date: string } }) ? ratioOf(pgr.headSeconds, framework.headSeconds, GOALS.ratioToFramework) : null,
+            ratioToFramework: framework && sameRun(framework) && sameRun(pgr) ? ratioOf(pgr.headSeconds, framework.headSeconds, GOALS.ratioToFramework) : null,
             peakMemoryMiB: { goal: `< ${GOALS.peakMemoryMiB}`, value: pgr.peakRssMiB.max, met: pgr.peakRssMiB.max < GOALS.peakMemoryMiB },
-            pgliteToPostgres: pglite && sameRun(pglite) && sameRun(results.postgres as { measured?: { date: string } }) ? ratioOf(pglite.headSeconds, pgr.headSeconds, GOALS.pgliteToPostgres) : null,
+            pgliteToPostgres: pglite && sameRun(pglite) && sameRun(pgr) ? ratioOf(pglite.headSeconds, pgr.headSeconds, GOALS.pgliteToPostgres) : null,
           }
         : null;
       if (goals) console.log(`goals (PostgreSQL): ${Object.entries(goals).filter(([, g]) => g).map(([k, g]) => `${k} ${g!.value} (${g!.goal}) ${g!.met ? "met" : "MISSED"}`).join("; ")}`);

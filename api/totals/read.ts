@@ -41,29 +41,26 @@ function pgPool(db: Db): PgPool | undefined {
 }
 
 /**
- * A named prepared statement's name for a text: the same text gets the same name, so each
- * connection parses and plans a statement once (after five runs PostgreSQL keeps a generic plan),
- * where planning these statements costs several times running them.
+ * A statement with `$n` (0-based) placeholders as node-postgres sends it named: PostgreSQL's `$n+1`
+ * placeholders and a name that is a hash of the text, so the same text gets the same name and each
+ * connection parses and plans it once (after five runs PostgreSQL keeps a generic plan), where
+ * planning these statements costs several times running them. Name and text are computed once per
+ * text (the texts come from a bounded set of read shapes; values are parameters).
  */
-const names = new Map<string, string>();
-export function statementName(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `totals_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
-    if (names.size < 10_000) names.set(text, name);
+const prepared = new Map<string, { name: string; text: string }>();
+export function preparedQuery(text: string, params: readonly unknown[]): { name: string; text: string; values: unknown[] } {
+  let p = prepared.get(text);
+  if (p === undefined) {
+    p = { name: `totals_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`, text: text.replace(/\$(\d+)\b/g, (_m, d: string) => `$${Number(d) + 1}`) };
+    if (prepared.size < 10_000) prepared.set(text, p);
   }
-  return name;
-}
-
-/** `$n` (0-based) placeholders as PostgreSQL's `$n+1`. */
-export function pgPlaceholders(text: string): string {
-  return text.replace(/\$(\d+)\b/g, (_m, d: string) => `$${Number(d) + 1}`);
+  return { ...p, values: [...params] };
 }
 
 /** Runs a statement with `$n` placeholders: a named prepared statement on PostgreSQL, through Drizzle on PGlite. */
 async function rows<T>(db: Db, text: string, params: readonly unknown[] = []): Promise<T[]> {
   const pool = pgPool(db);
-  if (pool) return (await pool.query({ name: statementName(text), text: pgPlaceholders(text), values: [...params] })).rows as T[];
+  if (pool) return (await pool.query(preparedQuery(text, params))).rows as T[];
   const result = await db.execute(bind(text, params));
   return ((result as unknown as { rows?: T[] }).rows ?? (result as unknown as T[])) as T[];
 }
